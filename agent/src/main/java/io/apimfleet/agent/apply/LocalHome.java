@@ -1,0 +1,35 @@
+package io.apimfleet.agent.apply;
+
+import io.apimfleet.bundle.BundleApplier;
+import io.apimfleet.bundle.BundleException;
+import io.apimfleet.bundle.Secrets;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.bundle.Bundle;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The product home this agent manages, with its state directory and the host's secrets. */
+public record LocalHome(Path home, Path state, Path secretsFile) {
+    public static final Path DEFAULT_STATE = Path.of("/var/lib/apim-fleet-agent");
+
+    public BundleApplier applier(Map<String, String> environment) {
+        Secrets fromEnv = Secrets.fromEnvironment(environment);
+        Secrets secrets = secretsFile == null ? fromEnv : Secrets.fromFile(secretsFile).orElse(fromEnv);
+        return new BundleApplier(home, state.resolve("bundles"), secrets);
+    }
+
+    /** Reads a bundle file; a malformed one is an error naming the file and the place. */
+    public static Bundle readBundle(Path file) {
+        try {
+            return Json.mapper().readValue(file.toFile(), Bundle.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new BundleException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+                    + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BundleException("cannot read bundle " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.apimfleet.bundle;
+
+/** One path a bundle changes, with a unified diff in which every secret shows as (secret). */
+public record FileChange(String path, Kind kind, String diff) {
+    public enum Kind { CREATED, MODIFIED, DELETED }
+}

@@ -1,0 +1,49 @@
+package io.apimfleet.controller.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code fleet}: the top command. A new subcommand is one class listed in {@code subcommands}. */
+@Command(name = "fleet",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersion.class,
+        description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
+        subcommands = {ValidateCommand.class})
+public final class FleetCommand implements Callable<Integer> {
+
+    /** Exit code for problems in what the user gave us: a bad spec, a missing file. */
+    public static final int EXIT_USER_ERROR = CommandLine.ExitCode.USAGE;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for {@link #main} and for tests that capture its output. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new FleetCommand())
+                .setExecutionExceptionHandler(FleetCommand::handle);
+    }
+
+    /** {@code fleet} alone: show what it can do. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USER_ERROR;
+    }
+
+    /** User errors print as they are; anything else as one line, never as a stack trace. */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof UserError userError) {
+            userError.lines().forEach(cmd.getErr()::println);
+            return EXIT_USER_ERROR;
+        }
+        cmd.getErr().println("fleet: internal error: " + e);
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+}

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Shared launcher of the apim-fleet commands: finds Java and the jars, then runs MAIN_CLASS.
+# JAVA_HOME selects the JVM (Java 17+); FLEET_JAVA_OPTS replaces the default JVM options.
+set -e
+self=$(readlink -f "$0")
+app_home=$(cd "$(dirname "$self")/.." && pwd -P)
+if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+if ! command -v "$java" >/dev/null 2>&1; then
+  echo "${FLEET_COMMAND:-apim-fleet}: Java 17 or later is required (set JAVA_HOME or put java on PATH)" >&2
+  exit 127
+fi
+# Small heap, serial GC and C1 only: these are short commands and a light daemon, not a server farm.
+: "${FLEET_JAVA_OPTS:=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}"
+# shellcheck disable=SC2086
+exec "$java" $FLEET_JAVA_OPTS -cp "$app_home/lib/*" "$MAIN_CLASS" "$@"

@@ -1,0 +1,13 @@
+package io.apimfleet.protocol.bundle;
+
+import java.util.List;
+
+/**
+ * What one node's product home must look like, as an ordered list of idempotent operations.
+ * {@code revision} grows with every change of the node's desired state.
+ */
+public record Bundle(String node, long revision, List<Operation> operations) {
+    public Bundle {
+        operations = operations == null ? List.of() : List.copyOf(operations);
+    }
+}
