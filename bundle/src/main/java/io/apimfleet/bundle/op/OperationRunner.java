@@ -7,6 +7,7 @@ import io.apimfleet.bundle.stage.HomePath;
 import io.apimfleet.bundle.stage.HomeView;
 import io.apimfleet.bundle.xml.XmlEditException;
 import io.apimfleet.bundle.xml.XmlEditor;
+import io.apimfleet.bundle.xml.XmlText;
 import io.apimfleet.protocol.bundle.DirPrune;
 import io.apimfleet.protocol.bundle.FileCopy;
 import io.apimfleet.protocol.bundle.FileDelete;
@@ -69,18 +70,25 @@ public final class OperationRunner {
                     : text -> XmlEditor.setAttribute(text, s.xpath(), s.attribute(), value, s.all()), "set");
         }
         if (op instanceof XmlEnsure e) {
-            require(where, "file", e.file(), "xpath", e.xpath(), "value", e.value());
-            String value = secrets.resolve(e.value(), where);
+            require(where, "file", e.file(), "xpath", e.xpath());
+            if ((e.value() == null) == (e.fragment() == null)) {
+                throw new BundleException(where + ": give exactly one of 'value' and 'fragment'");
+            }
             String after = e.anchor() == null ? null : e.anchor().after();
             String inside = e.anchor() == null ? null : e.anchor().inside();
             if (after != null && inside != null) {
                 throw new BundleException(where + ": the anchor names both 'after' and 'inside'; name one");
             }
+            if (e.fragment() != null) {
+                String fragment = secrets.resolve(e.fragment(), where, XmlText::escapeText);
+                return editXml(e.file(), text -> XmlEditor.ensureFragment(text, e.xpath(), fragment, after, inside), "ensured");
+            }
+            String value = secrets.resolve(e.value(), where);
             return editXml(e.file(), text -> XmlEditor.ensure(text, e.xpath(), value, after, inside), "ensured");
         }
         if (op instanceof XmlReplace r) {
             require(where, "file", r.file(), "xpath", r.xpath(), "fragment", r.fragment());
-            String fragment = secrets.resolve(r.fragment(), where);
+            String fragment = secrets.resolve(r.fragment(), where, XmlText::escapeText);
             return editXml(r.file(), text -> XmlEditor.replace(text, r.xpath(), fragment, r.all()), "replaced");
         }
         if (op instanceof XmlComment c) {

@@ -6,6 +6,7 @@ import io.apimfleet.protocol.SecretRef;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** Resolves references for one bundle run and remembers every value, so reports can mask them. */
 public final class SecretValues {
@@ -17,13 +18,19 @@ public final class SecretValues {
     }
 
     public String resolve(String value, String where) {
-        return SecretRef.resolve(value, name -> {
-            String secret = secrets.lookup(name).orElseThrow(() ->
-                    new BundleException(where + ": secret '" + name + "' is not available; supply it with --secrets FILE or FLEET_SECRET_"
-                            + name.toUpperCase().replace('-', '_').replace('.', '_')));
-            used.add(secret);
-            return secret;
-        });
+        return resolve(value, where, UnaryOperator.identity());
+    }
+
+    /** Resolves references, passing each secret through {@code escape} (for XML fragments). */
+    public String resolve(String value, String where, UnaryOperator<String> escape) {
+        return SecretRef.resolve(value, name -> escape.apply(lookup(name, where)));
+    }
+
+    private String lookup(String name, String where) {
+        String secret = secrets.lookup(name).orElseThrow(() -> new BundleException(where + ": secret '" + name
+                + "' is not available; supply it with --secrets FILE or " + Secrets.environmentVariable(name)));
+        used.add(secret);
+        return secret;
     }
 
     /** The values resolved so far. */

@@ -57,27 +57,53 @@ public final class XmlEditor {
             throws XmlEditException {
         XmlDocument doc = parse(text);
         XPath path = compile(xpath);
-        List<XmlElement> existing = path.select(doc);
-        if (existing.size() > 1) {
-            throw tooMany(xpath, existing.size());
-        }
-        if (existing.size() == 1) {
+        if (existsOnce(doc, path, xpath)) {
             return setText(text, xpath, value, false);
         }
         String name = path.lastName();
         if (name == null) {
             throw new XmlEditException("cannot create an element for '*': name it in the XPath");
         }
-        String element = newElement(name, path.lastAttributes(), value);
+        return insert(doc, path, xpath, newElement(name, path.lastAttributes(), value), afterXpath, insideXpath);
+    }
+
+    /**
+     * Makes the element at {@code xpath} be {@code fragment}: replaces it when active, otherwise
+     * inserts the fragment where {@link #ensure} would insert an element.
+     */
+    public static String ensureFragment(String text, String xpath, String fragment, String afterXpath, String insideXpath)
+            throws XmlEditException {
+        XmlDocument doc = parse(text);
+        XPath path = compile(xpath);
+        checkFragment(fragment);
+        if (existsOnce(doc, path, xpath)) {
+            return replace(text, xpath, fragment, false);
+        }
+        String out = insert(doc, path, xpath, fragment.strip(), afterXpath, insideXpath);
+        if (compile(xpath).select(parse(out)).size() != 1) {
+            throw new XmlEditException("the fragment does not match XPath " + xpath + ", so a second run would insert it again");
+        }
+        return out;
+    }
+
+    private static boolean existsOnce(XmlDocument doc, XPath path, String xpath) throws XmlEditException {
+        List<XmlElement> existing = path.select(doc);
+        if (existing.size() > 1) {
+            throw tooMany(xpath, existing.size());
+        }
+        return existing.size() == 1;
+    }
+
+    private static String insert(XmlDocument doc, XPath path, String xpath, String element, String afterXpath, String insideXpath)
+            throws XmlEditException {
         String nl = doc.lineSeparator();
         if (afterXpath != null) {
             XmlElement anchor = single(doc, afterXpath, "anchor");
             String indent = indentOf(doc, anchor);
-            return doc.splice(anchor.end(), anchor.end(), nl + indent + element);
+            return doc.splice(anchor.end(), anchor.end(), nl + indent + indentLines(element, indent, nl));
         }
         String parentXpath = insideXpath != null ? insideXpath : parentOf(path, xpath);
-        XmlElement parent = single(doc, parentXpath, "anchor");
-        return insertLastChild(doc, parent, element);
+        return insertLastChild(doc, single(doc, parentXpath, "anchor"), element);
     }
 
     /** Replaces each matched element by a fragment; continuation lines take the element's indentation. */
@@ -171,9 +197,11 @@ public final class XmlEditor {
         String parentIndent = indentOf(doc, parent);
         if (!parent.children().isEmpty()) {
             XmlElement last = parent.children().get(parent.children().size() - 1);
-            return doc.splice(last.end(), last.end(), nl + indentOf(doc, last) + element);
+            String indent = indentOf(doc, last);
+            return doc.splice(last.end(), last.end(), nl + indent + indentLines(element, indent, nl));
         }
         String childIndent = parentIndent + indentUnit(doc);
+        element = indentLines(element, childIndent, nl);
         if (parent.selfClosing()) {
             String tag = doc.text().substring(parent.start(), parent.startTagEnd() - 2).stripTrailing();
             return doc.splice(parent.start(), parent.end(),

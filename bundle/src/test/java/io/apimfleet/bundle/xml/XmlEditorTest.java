@@ -199,4 +199,27 @@ class XmlEditorTest {
         assertThatThrownBy(() -> XmlEditor.setText(CARBON, "Server/Name", "x", false))
                 .isInstanceOf(XmlEditException.class).hasMessageContaining("must start with '/'");
     }
+
+    @Test
+    void ensureFragmentInsertsASubtreeIndentedAfterTheAnchor() throws Exception {
+        String doc = "<r>\r\n    <dbConfig name=\"a\">\r\n        <x>1</x>\r\n    </dbConfig>\r\n</r>\r\n";
+        String fragment = "<dbConfig name=\"shared\">\n    <dataSource>jdbc/REG</dataSource>\n</dbConfig>";
+        String out = XmlEditor.ensureFragment(doc, "/r/dbConfig[@name='shared']", fragment, "/r/dbConfig[@name='a']", null);
+        assertThat(out).isEqualTo("<r>\r\n    <dbConfig name=\"a\">\r\n        <x>1</x>\r\n    </dbConfig>\r\n"
+                + "    <dbConfig name=\"shared\">\r\n        <dataSource>jdbc/REG</dataSource>\r\n    </dbConfig>\r\n</r>\r\n");
+        assertThat(XmlEditor.ensureFragment(out, "/r/dbConfig[@name='shared']", fragment, "/r/dbConfig[@name='a']", null)).isSameAs(out);
+    }
+
+    @Test
+    void ensureFragmentReplacesAnExistingElement() throws Exception {
+        String doc = "<r>\n  <m path=\"/c\"><id>old</id></m>\n</r>";
+        String out = XmlEditor.ensureFragment(doc, "/r/m[@path='/c']", "<m path=\"/c\"><id>gov</id></m>", null, null);
+        assertThat(out).isEqualTo("<r>\n  <m path=\"/c\"><id>gov</id></m>\n</r>");
+    }
+
+    @Test
+    void ensureFragmentThatWouldNotMatchItsXPathIsRefused() {
+        assertThatThrownBy(() -> XmlEditor.ensureFragment("<r><a/></r>", "/r/m[@path='/c']", "<m path=\"/other\"/>", null, null))
+                .isInstanceOf(XmlEditException.class).hasMessageContaining("does not match XPath");
+    }
 }

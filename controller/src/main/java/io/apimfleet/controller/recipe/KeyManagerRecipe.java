@@ -1,0 +1,21 @@
+package io.apimfleet.controller.recipe;
+
+import io.apimfleet.controller.spec.Node;
+
+import static io.apimfleet.controller.recipe.ApiManagerXml.DATA_PUBLISHER;
+import static io.apimfleet.controller.recipe.ApiManagerXml.REVOKE_URL;
+import static io.apimfleet.controller.recipe.ApiManagerXml.THRIFT_SERVER;
+import static io.apimfleet.controller.recipe.ApiManagerXml.THRIFT_SERVER_HOST;
+
+/** Key Manager: serves key validation (Thrift) and tokens; tells gateways to drop cached keys. */
+final class KeyManagerRecipe implements RoleRecipe {
+    @Override
+    public void apply(Topology topology, Node node, Steps steps) {
+        ApiManagerXml.gatewayEnvironments(topology, steps);
+        ApiManagerXml.of(steps)
+                .set(THRIFT_SERVER, "true")
+                .set(THRIFT_SERVER_HOST, node.address() != null ? node.address() : node.host())
+                .set(DATA_PUBLISHER, "false")
+                .set(REVOKE_URL, topology.revokeUrl());
+    }
+}

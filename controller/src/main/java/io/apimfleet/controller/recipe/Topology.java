@@ -1,0 +1,96 @@
+package io.apimfleet.controller.recipe;
+
+import io.apimfleet.controller.spec.ClusterSpec;
+import io.apimfleet.controller.spec.Endpoint;
+import io.apimfleet.controller.spec.Node;
+import io.apimfleet.controller.spec.Role;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * How nodes reach each other: every peer URL the recipes write is made here. A doubled key
+ * manager, publisher or store is reached through its load-balancer endpoint, never a node; ports
+ * carry the peer's offset.
+ */
+record Topology(ClusterSpec spec) {
+
+    List<Node> nodes(Role role) {
+        return spec.nodesWithRole(role);
+    }
+
+    Node first(Role role) {
+        return nodes(role).get(0);
+    }
+
+    boolean doubled(Role role) {
+        return spec.isDoubled(role);
+    }
+
+    /** {@code https://host:port} of a role's servlet transport: its endpoint when doubled. */
+    String managementUrl(Role role) {
+        if (doubled(role)) {
+            Endpoint endpoint = spec.endpoint(role)
+                    .orElseThrow(() -> new IllegalStateException(role + " is doubled but has no load-balancer endpoint"));
+            return "https://" + endpoint.authority();
+        }
+        return managementUrl(first(role));
+    }
+
+    static String managementUrl(Node node) {
+        return "https://" + node.host() + ":" + ApimPort.SERVLET_HTTPS.on(node);
+    }
+
+    /** The admin-services URL ({@code .../services/}) of a role. */
+    String servicesUrl(Role role) {
+        return managementUrl(role) + "/services/";
+    }
+
+    static String servicesUrl(Node node) {
+        return managementUrl(node) + "/services/";
+    }
+
+    /** A gateway's API endpoints, as API-M lists them: HTTP first, then HTTPS. */
+    static String gatewayEndpoint(Node gateway) {
+        return "http://" + gateway.host() + ":" + ApimPort.PASSTHROUGH_HTTP.on(gateway)
+                + ",https://" + gateway.host() + ":" + ApimPort.PASSTHROUGH_HTTPS.on(gateway);
+    }
+
+    /** Where token revocation goes: the first gateway's {@code /revoke} proxy API. */
+    String revokeUrl() {
+        Node gateway = first(Role.GATEWAY);
+        return "https://" + gateway.host() + ":" + ApimPort.PASSTHROUGH_HTTPS.on(gateway) + "/revoke";
+    }
+
+    /** Traffic Managers' binary receivers: one URL, or WSO2's fail-over form {@code {a},{b}}. */
+    String throttleReceiverGroup() {
+        return failoverGroup(tm -> "tcp://" + tm.host() + ":" + ApimPort.THROTTLE_RECEIVER.on(tm));
+    }
+
+    String throttleAuthGroup() {
+        return failoverGroup(tm -> "ssl://" + tm.host() + ":" + ApimPort.THROTTLE_AUTH.on(tm));
+    }
+
+    private String failoverGroup(Function<Node, String> url) {
+        List<Node> tms = nodes(Role.TRAFFIC_MANAGER);
+        if (tms.size() == 1) {
+            return url.apply(tms.get(0));
+        }
+        return tms.stream().map(tm -> "{" + url.apply(tm) + "}").collect(Collectors.joining(","));
+    }
+
+    /**
+     * The AMQP URL of the Traffic Managers' JMS broker, with the admin credentials: one broker,
+     * or the Qpid client's round-robin fail-over list for two.
+     */
+    String brokerUrl(String clientId, String virtualHost) {
+        List<Node> tms = nodes(Role.TRAFFIC_MANAGER);
+        String credentials = spec.admin().username() + ":" + spec.admin().password();
+        String brokers = tms.stream()
+                .map(tm -> "tcp://" + tm.host() + ":" + ApimPort.JMS.on(tm) + (tms.size() > 1 ? "?retries='5'%26connectdelay='50'" : ""))
+                .collect(Collectors.joining(";"));
+        String failover = tms.size() > 1 ? "failover='roundrobin'%26cyclecount='2'%26" : "";
+        return "amqp://" + credentials + "@" + clientId + "/" + virtualHost + "?" + failover + "brokerlist='" + brokers + "'";
+    }
+}
