@@ -1,5 +1,7 @@
 package io.apimfleet.protocol;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
@@ -9,11 +11,13 @@ import java.util.regex.Pattern;
 /**
  * A reference to a secret, written {@code ${secret:NAME}} wherever a value is expected. Values
  * carry references until the last moment; the secret itself is looked up only where it is used.
+ * {@code ${secret:NAME|url}} stands for the secret URL-encoded (inside a URL's user info).
  */
 public final class SecretRef {
     /** Secret names: lower-case letters, digits, '-', '_' and '.', starting with a letter or digit. */
     public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:(" + NAME_PATTERN + ")}");
+    public static final String URL_FILTER = "url";
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:(" + NAME_PATTERN + ")(?:\\|(" + URL_FILTER + "))?}");
     private static final Pattern ANY_SECRET_PREFIX = Pattern.compile("\\$\\{secret:");
 
     private SecretRef() {
@@ -45,7 +49,7 @@ public final class SecretRef {
         return names;
     }
 
-    /** Replaces every reference by what {@code lookup} gives for its name. */
+    /** Replaces every reference by what {@code lookup} gives for its name (URL-encoded for {@code |url}). */
     public static String resolve(String value, Function<String, String> lookup) {
         if (value == null) {
             return null;
@@ -53,9 +57,24 @@ public final class SecretRef {
         Matcher m = REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(lookup.apply(m.group(1))));
+            String secret = lookup.apply(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(2) == null ? secret : urlEncode(secret)));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** The same reference, asking for the secret URL-encoded; a plain value is URL-encoded now. */
+    public static String urlEncoded(String valueOrReference) {
+        if (isReference(valueOrReference)) {
+            return valueOrReference.substring(0, valueOrReference.length() - 1).replaceAll("\\|" + URL_FILTER + "$", "")
+                    + "|" + URL_FILTER + "}";
+        }
+        return urlEncode(valueOrReference);
+    }
+
+    /** Percent-encoding of everything but unreserved characters (RFC 3986), spaces as %20. */
+    public static String urlEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
     }
 }

@@ -1,5 +1,8 @@
 package io.apimfleet.bundle.diff;
 
+import io.apimfleet.bundle.op.PropertiesEditor;
+import io.apimfleet.protocol.SecretRef;
+
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,7 +10,8 @@ import java.util.Set;
 
 /**
  * Replaces every secret value in a text by {@code (secret)}, in the forms a file may hold it:
- * as given, XML-escaped, and properties-escaped. Longer values first, so no part of one leaks.
+ * as given, XML-escaped, properties-escaped and URL-encoded. Longer values first, so no part of
+ * one leaks.
  */
 public final class SecretMasker {
     public static final String MASK = "(secret)";
@@ -23,7 +27,8 @@ public final class SecretMasker {
             all.add(s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
             all.add(s.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;"));
             all.add(s.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;"));
-            all.add(s.replace("\\", "\\\\"));
+            all.add(PropertiesEditor.escapeValue(s));
+            all.add(SecretRef.urlEncode(s));
         }
         this.forms = all.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }

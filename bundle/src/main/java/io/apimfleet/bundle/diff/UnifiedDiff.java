@@ -133,12 +133,12 @@ public final class UnifiedDiff {
                 out.add(new Line(Kind.SAME, a.get(i), offset + i + 1, offset + j + 1));
                 i++;
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                out.add(new Line(Kind.REMOVED, a.get(i), offset + i + 1, offset + j + 1));   // removals first, as diff -u
+                i++;
+            } else {
                 out.add(new Line(Kind.ADDED, b.get(j), offset + i + 1, offset + j + 1));
                 j++;
-            } else {
-                out.add(new Line(Kind.REMOVED, a.get(i), offset + i + 1, offset + j + 1));
-                i++;
             }
         }
     }

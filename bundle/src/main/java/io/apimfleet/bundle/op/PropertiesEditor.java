@@ -7,14 +7,14 @@ import java.util.List;
  * Sets a key in {@code .properties} text the way {@link java.util.Properties} reads it, editing
  * only the value of that key's line(s): comments, order, separators and line endings stay.
  */
-final class PropertiesEditor {
+public final class PropertiesEditor {
     private PropertiesEditor() {
     }
 
     private record LogicalLine(int start, int end, int valueStart, String key, String value) {
     }
 
-    static String set(String text, String key, String value) {
+    public static String set(String text, String key, String value) {
         String nl = io.apimfleet.bundle.xml.XmlText.lineSeparator(text);
         List<LogicalLine> matches = logicalLines(text).stream().filter(l -> l.key().equals(key)).toList();
         if (matches.isEmpty()) {
@@ -136,6 +136,11 @@ final class PropertiesEditor {
             }
         }
         return out.toString();
+    }
+
+    /** A value as this editor writes it into a file (what a reader of the file sees of a secret). */
+    public static String escapeValue(String value) {
+        return escape(value, false);
     }
 
     private static String escape(String s, boolean key) {

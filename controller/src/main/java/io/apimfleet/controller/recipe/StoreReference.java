@@ -25,7 +25,8 @@ public record StoreReference(String file, String xpath, String name, Store store
      * Every reference, by the rule the recipes follow: listeners that peers dial present the
      * node's TLS key (Tomcat 9443, PassThrough 8243 and its senders, data-bridge 9711, the broker's
      * SSL port, secure WebSocket); signing and encryption stay on the primary key; every trust
-     * reference names client-truststore.jks.
+     * reference names client-truststore.jks. (axis2_TM.xml, which becomes a traffic manager's
+     * axis2.xml, ships with its store references commented out.)
      */
     public static final List<StoreReference> ALL = List.of(
             xml(ApimFiles.CARBON, "/Server/Security/KeyStore/Location", Store.PRIMARY_KEYSTORE, Field.LOCATION),
@@ -42,11 +43,6 @@ public record StoreReference(String file, String xpath, String name, Store store
             xml(ApimFiles.AXIS2, AXIS2_TRUSTSTORE.formatted("*", "Password"), Store.TRUSTSTORE, Field.PASSWORD),
             xml(ApimFiles.AXIS2, "/axisconfig/transportSender[@name='wss']/parameter[@name='ws.trust.store']/ws.trust.store.location", Store.TRUSTSTORE, Field.LOCATION),
             xml(ApimFiles.AXIS2, "/axisconfig/transportSender[@name='wss']/parameter[@name='ws.trust.store']/ws.trust.store.Password", Store.TRUSTSTORE, Field.PASSWORD),
-            xml(ApimFiles.AXIS2_TM, AXIS2_KEYSTORE.formatted("*", "Location"), Store.TLS_KEYSTORE, Field.LOCATION),
-            xml(ApimFiles.AXIS2_TM, AXIS2_KEYSTORE.formatted("*", "Password"), Store.TLS_KEYSTORE, Field.PASSWORD),
-            xml(ApimFiles.AXIS2_TM, AXIS2_KEYSTORE.formatted("*", "KeyPassword"), Store.TLS_KEYSTORE, Field.KEY_PASSWORD),
-            xml(ApimFiles.AXIS2_TM, AXIS2_TRUSTSTORE.formatted("*", "Location"), Store.TRUSTSTORE, Field.LOCATION),
-            xml(ApimFiles.AXIS2_TM, AXIS2_TRUSTSTORE.formatted("*", "Password"), Store.TRUSTSTORE, Field.PASSWORD),
             xml(ApimFiles.BROKER, "/broker/transports/*/sslConnection/keyStore/location", Store.TLS_KEYSTORE, Field.LOCATION),
             xml(ApimFiles.BROKER, "/broker/transports/*/sslConnection/keyStore/password", Store.TLS_KEYSTORE, Field.PASSWORD),
             xml(ApimFiles.BROKER, "/broker/transports/*/sslConnection/trustStore/location", Store.TRUSTSTORE, Field.LOCATION),
@@ -60,6 +56,7 @@ public record StoreReference(String file, String xpath, String name, Store store
             xml(ApimFiles.SSL_PROFILES, "//profile/TrustStore/Password", Store.TRUSTSTORE, Field.PASSWORD),
             xml(ApimFiles.WSS_INBOUND, "//parameter[@name='wss.ssl.key.store.file']", Store.TLS_KEYSTORE, Field.LOCATION),
             xml(ApimFiles.WSS_INBOUND, "//parameter[@name='wss.ssl.key.store.pass']", Store.TLS_KEYSTORE, Field.PASSWORD),
+            xml(ApimFiles.WSS_INBOUND, "//parameter[@name='wss.ssl.cert.pass']", Store.TLS_KEYSTORE, Field.KEY_PASSWORD),
             xml(ApimFiles.WSS_INBOUND, "//parameter[@name='wss.ssl.trust.store.file']", Store.TRUSTSTORE, Field.LOCATION),
             xml(ApimFiles.WSS_INBOUND, "//parameter[@name='wss.ssl.trust.store.pass']", Store.TRUSTSTORE, Field.PASSWORD),
             xml(ApimFiles.CONF + "identity/identity.xml", "//ThirftBasedEntitlementConfig/KeyStore/Location", Store.TLS_KEYSTORE, Field.LOCATION),

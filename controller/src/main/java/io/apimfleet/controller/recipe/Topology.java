@@ -4,6 +4,7 @@ import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.controller.spec.Endpoint;
 import io.apimfleet.controller.spec.Node;
 import io.apimfleet.controller.spec.Role;
+import io.apimfleet.protocol.SecretRef;
 
 import java.util.List;
 import java.util.function.Function;
@@ -86,7 +87,8 @@ record Topology(ClusterSpec spec) {
      */
     String brokerUrl(String clientId, String virtualHost) {
         List<Node> tms = nodes(Role.TRAFFIC_MANAGER);
-        String credentials = spec.admin().username() + ":" + spec.admin().password();
+        // Qpid parses user:password out of the URL: both go URL-encoded (the password when it is resolved).
+        String credentials = SecretRef.urlEncode(spec.admin().username()) + ":" + SecretRef.urlEncoded(spec.admin().password());
         String brokers = tms.stream()
                 .map(tm -> "tcp://" + tm.host() + ":" + ApimPort.JMS.on(tm) + (tms.size() > 1 ? "?retries='5'%26connectdelay='50'" : ""))
                 .collect(Collectors.joining(";"));
