@@ -10,10 +10,36 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where {@code ${secret:NAME}} references find their values, at the moment they are written. */
+import io.apimfleet.protocol.SecretRef;
+
+/**
+ * Where {@code ${secret:NAME}} references find their values, at the moment they are written;
+ * {@code ${host-secret:NAME}} ones find theirs only where {@link #withHost} added a host store.
+ */
 @FunctionalInterface
 public interface Secrets {
     Optional<String> lookup(String name);
+
+    /** A reference of either kind. */
+    default Optional<String> lookup(SecretRef.Kind kind, String name) {
+        return kind == SecretRef.Kind.SECRET ? lookup(name) : Optional.empty();
+    }
+
+    /** These secrets, plus the host-local ones of {@code host}. */
+    default Secrets withHost(HostSecrets host) {
+        Secrets self = this;
+        return new Secrets() {
+            @Override
+            public Optional<String> lookup(String name) {
+                return self.lookup(name);
+            }
+
+            @Override
+            public Optional<String> lookup(SecretRef.Kind kind, String name) {
+                return kind == SecretRef.Kind.HOST_SECRET ? host.lookup(name) : self.lookup(name);
+            }
+        };
+    }
 
     static Secrets none() {
         return name -> Optional.empty();
@@ -62,7 +88,7 @@ public interface Secrets {
         return of(values);
     }
 
-    /** This source first, then {@code fallback}. */
+    /** This source first, then {@code fallback} (for {@code ${secret:}} references). */
     default Secrets orElse(Secrets fallback) {
         return name -> lookup(name).or(() -> fallback.lookup(name));
     }

@@ -5,6 +5,8 @@ import io.apimfleet.bundle.OperationResult;
 import io.apimfleet.bundle.stage.Durable;
 import io.apimfleet.bundle.stage.HomePath;
 import io.apimfleet.bundle.stage.HomeView;
+import io.apimfleet.bundle.keystore.KeystoreEditor;
+import io.apimfleet.bundle.keystore.PemMaterial;
 import io.apimfleet.bundle.xml.XmlEditException;
 import io.apimfleet.bundle.xml.XmlEditor;
 import io.apimfleet.bundle.xml.XmlText;
@@ -13,6 +15,9 @@ import io.apimfleet.protocol.bundle.FileCopy;
 import io.apimfleet.protocol.bundle.FileDelete;
 import io.apimfleet.protocol.bundle.FileMove;
 import io.apimfleet.protocol.bundle.FileWrite;
+import io.apimfleet.protocol.bundle.KeystoreKey;
+import io.apimfleet.protocol.bundle.KeystoreOperation;
+import io.apimfleet.protocol.bundle.KeystoreTrust;
 import io.apimfleet.protocol.bundle.Operation;
 import io.apimfleet.protocol.bundle.PropertiesSet;
 import io.apimfleet.protocol.bundle.XmlComment;
@@ -22,11 +27,17 @@ import io.apimfleet.protocol.bundle.XmlSet;
 import io.apimfleet.protocol.bundle.XmlUncomment;
 
 import java.nio.charset.Charset;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Runs one operation against the staged view. Errors name the operation, file and XPath. */
 public final class OperationRunner {
@@ -118,6 +129,12 @@ public final class OperationRunner {
         if (op instanceof FileMove m) {
             return move(m, where);
         }
+        if (op instanceof KeystoreKey k) {
+            return keystoreKey(k, where);
+        }
+        if (op instanceof KeystoreTrust t) {
+            return keystoreTrust(t, where);
+        }
         if (op instanceof FileCopy c) {
             return copy(c, where);
         }
@@ -156,6 +173,60 @@ public final class OperationRunner {
         }
         view.write(w.path(), content, mode);
         return before == null ? "created" : "written";
+    }
+
+    private String keystoreKey(KeystoreKey k, String where) {
+        require(where, "path", k.path(), "password", k.password(), "alias", k.alias(), "key", k.key());
+        PrivateKey key = PemMaterial.privateKey(secrets.resolve(k.key(), where), "the key of " + k.alias());
+        List<X509Certificate> chain = PemMaterial.certificates(k.chain(), "the chain of " + k.alias());
+        if (chain.isEmpty() || !matches(key, chain.get(0))) {
+            throw new BundleException(where + ": the key of " + k.alias() + " does not belong to the first certificate of its chain");
+        }
+        KeystoreEditor store = openStore(k, where);
+        store.putKey(k.alias(), key, chain, k.onlyKey());
+        return writeStore(k.path(), store, "key " + k.alias());
+    }
+
+    private String keystoreTrust(KeystoreTrust t, String where) {
+        require(where, "path", t.path(), "password", t.password());
+        Map<String, X509Certificate> trusted = new TreeMap<>();
+        t.certificates().forEach((alias, pem) -> trusted.put(alias, PemMaterial.certificates(pem, "certificate " + alias).get(0)));
+        KeystoreEditor store = openStore(t, where);
+        store.putTrusted(trusted);
+        return writeStore(t.path(), store, "trusted " + String.join(", ", trusted.keySet()));
+    }
+
+    private KeystoreEditor openStore(KeystoreOperation k, String where) {
+        String password = secrets.resolve(k.password(), where);
+        List<String> previous = k.previousPasswords().stream().map(p -> secrets.resolve(p, where)).toList();
+        return KeystoreEditor.open("keystore " + k.path(), view.read(k.path()).orElse(null), password, previous);
+    }
+
+    private String writeStore(String path, KeystoreEditor store, String detail) {
+        if (!store.changed()) {
+            return null;
+        }
+        boolean created = !view.isFile(path);
+        view.write(path, store.toBytes(), created ? 0600 : null);
+        return (created ? "created with " : "set ") + detail;
+    }
+
+    /** A private key and a certificate belong together when the key signs what the certificate's key verifies. */
+    private static boolean matches(PrivateKey key, X509Certificate certificate) {
+        try {
+            String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            byte[] probe = "apim-fleet key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private String move(FileMove m, String where) {

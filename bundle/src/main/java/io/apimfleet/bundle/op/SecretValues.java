@@ -23,12 +23,14 @@ public final class SecretValues {
 
     /** Resolves references, passing each secret through {@code escape} (for XML fragments). */
     public String resolve(String value, String where, UnaryOperator<String> escape) {
-        return SecretRef.resolve(value, name -> escape.apply(lookup(name, where)));
+        return SecretRef.resolve(value, (kind, name) -> escape.apply(lookup(kind, name, where)));
     }
 
-    private String lookup(String name, String where) {
-        String secret = secrets.lookup(name).orElseThrow(() -> new BundleException(where + ": secret '" + name
-                + "' is not available; supply it with --secrets FILE or " + Secrets.environmentVariable(name)));
+    private String lookup(SecretRef.Kind kind, String name, String where) {
+        String secret = secrets.lookup(kind, name).orElseThrow(() -> new BundleException(where + ": "
+                + (kind == SecretRef.Kind.SECRET
+                ? "secret '" + name + "' is not available; supply it with --secrets FILE or " + Secrets.environmentVariable(name)
+                : "host secret '" + name + "' is not available on this host")));
         used.add(secret);
         return secret;
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
-        subcommands = {ValidateCommand.class, RenderCommand.class})
+        subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class, CertsCommand.class})
 public final class FleetCommand implements Callable<Integer> {
 
     /** Exit code for problems in what the user gave us: a bad spec, a missing file. */

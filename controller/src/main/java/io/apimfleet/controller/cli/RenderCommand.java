@@ -5,7 +5,15 @@ import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.RollbackResult;
 import io.apimfleet.bundle.Secrets;
+import io.apimfleet.bundle.HostSecrets;
+import io.apimfleet.bundle.stage.AppliedRevision;
+import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.ControllerStateException;
 import io.apimfleet.controller.recipe.RecipeException;
+import io.apimfleet.controller.recipe.TrustMaterial;
+import io.apimfleet.controller.trust.HostTrust;
+import io.apimfleet.controller.trust.ProductKeys;
 import io.apimfleet.controller.recipe.Recipes;
 import io.apimfleet.controller.spec.ClusterSpec;
 import picocli.CommandLine.Command;
@@ -17,7 +25,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -66,6 +76,11 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--force", description = "with --rollback: even over files changed since")
     boolean force;
 
+    @Option(names = "--controller-state", paramLabel = "DIR",
+            description = {"also replace the keystores: the controller's product CA (from `fleet init`) signs each node's TLS key,",
+                    "made here beside the home as its host would make it, and the cluster's primary key goes in"})
+    Path controllerState;
+
     @Override
     public Integer call() {
         try {
@@ -76,28 +91,38 @@ final class RenderCommand implements Callable<Integer> {
             if (all == (node != null)) {
                 throw new UserError("fleet render: give either --node NAME with --home DIR, or --all with --homes DIR");
             }
-            List<Recipes.NodeBundle> bundles = all
-                    ? Recipes.all(cluster, 1, Recipes.DriverJars.fromDisk())
-                    : List.of(Recipes.bundle(cluster, node, 1, Recipes.DriverJars.fromDisk()));
+            List<String> nodes = all
+                    ? cluster.nodes().stream().filter(n -> n.role().isApim()).map(n -> n.name()).toList()
+                    : List.of(node);
+            Map<String, Path> targets = new LinkedHashMap<>();
+            nodes.forEach(n -> targets.put(n, all ? required(homes, "--homes DIR").resolve(n) : required(home, "--home DIR")));
+            HostTrust trust = controllerState == null ? null : new HostTrust(ProductKeys.of(ControllerState.open(controllerState), cluster));
+            if (trust != null) {
+                targets.forEach((n, target) -> trust.ensureTlsCertificate(n, hostSecrets(target)));   // every peer first
+            }
+            List<Recipes.NodeBundle> bundles = nodes.stream().map(n -> Recipes.bundle(cluster, n, 1, Recipes.DriverJars.fromDisk(),
+                    trust == null ? null : trust.keys().material(n))).toList();
             bundles.stream().flatMap(b -> b.warnings().stream()).distinct()
                     .forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             for (Recipes.NodeBundle bundle : bundles) {
-                Path target = all ? required(homes, "--homes DIR").resolve(bundle.bundle().node()) : required(home, "--home DIR");
-                render(bundle, target);
+                render(bundle, targets.get(bundle.bundle().node()), trust);
             }
             return 0;
-        } catch (BundleException | RecipeException | UncheckedIOException e) {
+        } catch (BundleException | RecipeException | UncheckedIOException | ControllerStateException | IllegalArgumentException e) {
             throw new UserError("fleet render: " + e.getMessage());
         }
     }
 
-    private void render(Recipes.NodeBundle bundle, Path target) {
+    private void render(Recipes.NodeBundle bundle, Path target, HostTrust trust) {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(target)) {
             throw new UserError("fleet render: " + target + " is not a directory; prepare a copy of <API-M_HOME> there first");
         }
-        BundleApplier applier = applier(target, all && state != null ? state.resolve(bundle.bundle().node()) : stateOf(target));
-        ApplyResult result = dryRun ? applier.plan(bundle.bundle()) : applier.apply(bundle.bundle());
+        Path applierState = all && state != null ? state.resolve(bundle.bundle().node()) : stateOf(target);
+        Secrets extra = trust == null ? Secrets.none() : Secrets.of(Map.of(TrustMaterial.PRIMARY_KEY_SECRET, trust.keys().primaryKeyPem()));
+        BundleApplier applier = applier(target, applierState, extra);
+        Bundle numbered = nextRevision(bundle.bundle(), applier);
+        ApplyResult result = dryRun ? applier.plan(numbered) : applier.apply(numbered);
         out.println("== " + bundle.bundle().node() + " -> " + target);
         if (dryRun) {
             out.print(result.diff());
@@ -112,18 +137,29 @@ final class RenderCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** The home's next revision: one more than the last applied (a no-change render records none). */
+    private static Bundle nextRevision(Bundle bundle, BundleApplier applier) {
+        long last = applier.history().stream().mapToLong(AppliedRevision::revision).max().orElse(0);
+        return new Bundle(bundle.node(), last + 1, bundle.operations(), bundle.process());
+    }
+
     private int rollback() {
         Path target = required(home, "--home DIR");
-        RollbackResult r = applier(target, stateOf(target)).rollback(force);
+        RollbackResult r = applier(target, stateOf(target), Secrets.none()).rollback(force);
         spec.commandLine().getOut().printf("rolled back %s revision %d (%d paths restored); now at revision %d%n",
                 r.node(), r.undoneRevision(), r.restored().size(), r.currentRevision());
         return 0;
     }
 
-    private BundleApplier applier(Path target, Path stateDir) {
+    private BundleApplier applier(Path target, Path stateDir, Secrets extra) {
         Secrets fromEnv = Secrets.fromEnvironment(System.getenv());
-        Secrets all = secrets == null ? fromEnv : Secrets.fromFile(secrets).orElse(fromEnv);
-        return new BundleApplier(target, stateDir, all);
+        Secrets user = secrets == null ? fromEnv : Secrets.fromFile(secrets).orElse(fromEnv);
+        return new BundleApplier(target, stateDir, extra.orElse(user).withHost(hostSecrets(target)));
+    }
+
+    /** Render plays the host: its secrets (store passwords, its TLS key) live beside the home, never inside. */
+    private HostSecrets hostSecrets(Path target) {
+        return new HostSecrets(stateOf(target).resolve("host-secrets.json"));
     }
 
     /** The state beside a home (never inside it): {@code --state}, else {@code <home>.fleet-state}. */

@@ -66,6 +66,14 @@ public final class Recipes {
     }
 
     public static NodeBundle bundle(ClusterSpec spec, String nodeName, long revision, DriverJars driverJars) {
+        return bundle(spec, nodeName, revision, driverJars, null);
+    }
+
+    /**
+     * The node's bundle; with {@code trust}, its keystores and every store reference are
+     * replaced too (without, they stay as shipped).
+     */
+    public static NodeBundle bundle(ClusterSpec spec, String nodeName, long revision, DriverJars driverJars, TrustMaterial trust) {
         Node node = spec.node(nodeName).orElseThrow(() -> new RecipeException("no node named " + nodeName + " in cluster " + spec.cluster()));
         if (!node.role().isApim()) {
             throw new RecipeException("node " + nodeName + " is a " + node.role() + ", which runs no API-M");
@@ -80,6 +88,9 @@ public final class Recipes {
         ROLES.get(node.role()).apply(topology, node, steps);
         if (spec.options().jwt() && (node.role() == Role.KEY_MANAGER || node.role() == Role.GATEWAY)) {
             ApiManagerXml.of(steps).enable(ApiManagerXml.JWT_GENERATION, "true");
+        }
+        if (trust != null) {
+            TrustRecipe.apply(spec, node, trust, steps);
         }
         driverJar(spec, driverJars, steps, warnings);
         return new NodeBundle(new Bundle(node.name(), revision, steps.operations(), process(spec, node)), warnings);

@@ -5,6 +5,7 @@ import io.apimfleet.protocol.bundle.DirPrune;
 import io.apimfleet.protocol.bundle.FileDelete;
 import io.apimfleet.protocol.bundle.FileMove;
 import io.apimfleet.protocol.bundle.FileWrite;
+import io.apimfleet.protocol.bundle.KeystoreOperation;
 import io.apimfleet.protocol.bundle.Operation;
 import io.apimfleet.protocol.bundle.PropertiesSet;
 import io.apimfleet.protocol.bundle.XmlComment;
@@ -39,6 +40,11 @@ final class Steps {
 
         Xml attribute(String xpath, String attribute, String value) {
             operations.add(XmlSet.attribute(file, xpath, attribute, value));
+            return this;
+        }
+
+        Xml attributeAll(String xpath, String attribute, String value) {
+            operations.add(new XmlSet(file, xpath, attribute, value, true));
             return this;
         }
 
@@ -80,6 +86,11 @@ final class Steps {
 
     Steps prune(String dir, List<String> keep) {
         operations.add(new DirPrune(dir, keep));
+        return this;
+    }
+
+    Steps keystore(KeystoreOperation operation) {
+        operations.add(operation);
         return this;
     }
 

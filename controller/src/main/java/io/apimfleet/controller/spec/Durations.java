@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as operators write them: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, or {@code 1m30s}. */
-final class Durations {
+public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern WHOLE = Pattern.compile("(" + PART.pattern() + ")+");
 
     private Durations() {
     }
 
-    static Optional<Duration> parse(String text) {
+    public static Optional<Duration> parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
             return Optional.empty();
         }

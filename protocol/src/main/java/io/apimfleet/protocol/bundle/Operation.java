@@ -23,10 +23,12 @@ import java.util.List;
         @JsonSubTypes.Type(FileMove.class),
         @JsonSubTypes.Type(FileCopy.class),
         @JsonSubTypes.Type(DirPrune.class),
+        @JsonSubTypes.Type(KeystoreKey.class),
+        @JsonSubTypes.Type(KeystoreTrust.class),
 })
 public sealed interface Operation
         permits XmlOperation, PropertiesSet,
-        FileWrite, FileDelete, FileMove, FileCopy, DirPrune {
+        FileWrite, FileDelete, FileMove, FileCopy, DirPrune, KeystoreOperation {
 
     /** The operation's name as written in JSON ({@code "xml.set"}, ...). */
     default String op() {

@@ -1,0 +1,86 @@
+package io.apimfleet.agent.enroll;
+
+import io.apimfleet.bundle.HostSecrets;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.spec.ECGenParameterSpec;
+
+/**
+ * Makes this host's key pairs and the CSRs for them. The product TLS key is RSA 2048 (API-M 2.2.0
+ * runs on Java 8) and is kept as the host secret {@value #TLS_KEY}, where keystore operations
+ * find it; the fleet identity key is EC P-256. The CA decides subject and names; the CSR only
+ * proves possession of the key.
+ */
+public final class HostKeys {
+    /** The host secret holding the product TLS private key (PKCS#8 PEM). */
+    public static final String TLS_KEY = "tls-key";
+    /** The host secret holding the fleet identity private key (PKCS#8 PEM). */
+    public static final String IDENTITY_KEY = "identity-key";
+
+    private final HostSecrets secrets;
+
+    public HostKeys(HostSecrets secrets) {
+        this.secrets = secrets;
+    }
+
+    /** A new TLS key pair (replacing any previous one, as rotation does) and its CSR, as PEM. */
+    public String newTlsRequest(String commonName) {
+        KeyPair keys = generate("RSA");
+        secrets.put(TLS_KEY, pem(keys.getPrivate()));
+        return pem(request(commonName, keys, "SHA256withRSA"));
+    }
+
+    /** A new identity key pair for joining the fleet, and its CSR, as PEM. */
+    public String newIdentityRequest(String nodeName) {
+        KeyPair keys = generate("EC");
+        secrets.put(IDENTITY_KEY, pem(keys.getPrivate()));
+        return pem(request(nodeName, keys, "SHA256withECDSA"));
+    }
+
+    private static KeyPair generate(String algorithm) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            if (algorithm.equals("EC")) {
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+            } else {
+                generator.initialize(2048);
+            }
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot make " + algorithm + " keys", e);
+        }
+    }
+
+    private static PKCS10CertificationRequest request(String commonName, KeyPair keys, String signature) {
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), keys.getPublic())
+                    .build(new JcaContentSignerBuilder(signature).build(keys.getPrivate()));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign a certificate request", e);
+        }
+    }
+
+    private static String pem(Object object) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            // Private keys as PKCS#8 ("BEGIN PRIVATE KEY"), the form the keystore operations read.
+            writer.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null).generate() : object);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

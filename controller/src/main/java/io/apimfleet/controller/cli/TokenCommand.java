@@ -1,0 +1,139 @@
+package io.apimfleet.controller.cli;
+
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.JoinTokens;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fleet token create|list|revoke}: single-use join tokens for agents. */
+@Command(name = "token",
+        mixinStandardHelpOptions = true,
+        description = "Join tokens: single use, bound to one node, short-lived, stored only as a hash.",
+        subcommands = {TokenCommand.Create.class, TokenCommand.List.class, TokenCommand.Revoke.class})
+final class TokenCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return FleetCommand.EXIT_USER_ERROR;
+    }
+
+    @Command(name = "create",
+            mixinStandardHelpOptions = true,
+            description = {"Makes a join token for one node and prints, once, the fleet-agent join command to run on that host."})
+    static final class Create implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StateOption state;
+
+        @Option(names = "--node", required = true, paramLabel = "NAME", description = "the node (as named in the cluster spec) that may join with it")
+        String node;
+
+        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "15m",
+                description = "how long it is valid: 90s, 15m, 1h, 1h30m (default: ${DEFAULT-VALUE}; at most 24h)")
+        String ttl;
+
+        @Option(names = {"-q", "--quiet"}, description = "print only the token")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            Duration life;
+            try {
+                life = JoinTokens.parseTtl(ttl);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("fleet token create: " + e.getMessage());
+            }
+            ControllerState opened = state.open("fleet token create");
+            JoinTokens tokens = opened.tokens();
+            JoinTokens.IssuedToken token;
+            try {
+                token = tokens.create(node, life);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("fleet token create: " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (quiet) {
+                out.println(token.token());
+            } else {
+                out.println("join token " + token.id() + " for node " + token.node() + ", single use, valid until "
+                        + Table.time(token.expires()) + " (it is shown only now). On " + token.node() + " run:");
+                out.println(tokens.joinCommand(token));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Lists join tokens (id, node, expiry, status: valid, used, expired, revoked); never their values.")
+    static final class List implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StateOption state;
+
+        @Override
+        public Integer call() {
+            ControllerState opened = state.open("fleet token list");
+            Instant now = Instant.now();
+            Table table = new Table("ID", "NODE", "CREATED", "EXPIRES", "STATUS");
+            for (JoinTokens.TokenInfo token : opened.tokens().list(now)) {
+                table.row(token.id(), token.node(), Table.time(token.created()), Table.time(token.expires()), token.status().code());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (table.isEmpty()) {
+                out.println("no join tokens (make one with: fleet token create --node NAME)");
+                out.flush();
+            } else {
+                table.print(out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke",
+            mixinStandardHelpOptions = true,
+            description = "Revokes a join token by its id (the part before the dot), so it can no longer be used.")
+    static final class Revoke implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StateOption state;
+
+        @Parameters(paramLabel = "ID", description = "the token's id, as fleet token list shows it")
+        String id;
+
+        @Override
+        public Integer call() {
+            ControllerState opened = state.open("fleet token revoke");
+            JoinTokens.TokenInfo before;
+            try {
+                before = opened.tokens().revoke(id, Instant.now());
+            } catch (IllegalArgumentException e) {
+                throw new UserError("fleet token revoke: " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(before.status() == JoinTokens.Status.REVOKED
+                    ? "join token " + id + " (node " + before.node() + ") was already revoked"
+                    : "revoked join token " + id + " (node " + before.node() + ", was " + before.status().code() + ")");
+            out.flush();
+            return 0;
+        }
+    }
+}

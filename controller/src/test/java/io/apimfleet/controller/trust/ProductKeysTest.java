@@ -1,0 +1,126 @@
+package io.apimfleet.controller.trust;
+
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.EnrollmentRefused;
+import io.apimfleet.controller.pki.Keys;
+import io.apimfleet.controller.pki.TestStates;
+import io.apimfleet.controller.recipe.ApimHomes;
+import io.apimfleet.controller.recipe.TrustMaterial;
+import io.apimfleet.controller.spec.ClusterSpec;
+import io.apimfleet.controller.spec.Node;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProductKeysTest {
+    @TempDir
+    Path dir;
+    ControllerState state;
+    ClusterSpec seven;
+
+    @BeforeEach
+    void setUp() {
+        state = TestStates.fresh(dir);
+        seven = ApimHomes.spec("seven-node.yaml");
+    }
+
+    private static List<String> names(X509Certificate certificate) throws Exception {
+        List<String> names = new ArrayList<>();
+        certificate.getSubjectAlternativeNames().forEach(san -> names.add(String.valueOf(san.get(1))));
+        return names;
+    }
+
+    @Test
+    void thePrimaryKeyIsMadeOnceSealedAndNamesEveryApimHostAndEndpoint() throws Exception {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        X509Certificate first = keys.primaryCertificate();
+        assertThat(keys.primaryCertificate()).isEqualTo(first);
+        assertThat(names(first)).containsExactlyInAnyOrder("km1.seven.test", "km2.seven.test", "pub1.seven.test", "pub2.seven.test",
+                "store1.seven.test", "tm1.seven.test", "gw1.seven.test", "km.seven.test", "pub.seven.test");
+        first.verify(state.productCa().certificate().getPublicKey());
+        String sealed = new String(Files.readAllBytes(dir.resolve("state").resolve("product/seven/primary.key.sealed")), StandardCharsets.ISO_8859_1);
+        assertThat(sealed).doesNotContain("PRIVATE KEY");
+        assertThat(keys.primaryKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
+    }
+
+    @Test
+    void newNamesReissueThePrimaryCertificateForTheSameKey() throws Exception {
+        X509Certificate before = ProductKeys.of(state, seven).primaryCertificate();
+        ClusterSpec grown = withExtraGateway(seven);
+        X509Certificate after = ProductKeys.of(state, grown).primaryCertificate();
+        assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        assertThat(after.getPublicKey()).isEqualTo(before.getPublicKey());
+        assertThat(names(after)).contains("gw9.seven.test");
+    }
+
+    @Test
+    void aNodesTlsCertificateNamesItsHostItsAltNamesAddressAndDoubledRolesEndpoint() throws Exception {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        X509Certificate km = keys.signTls("km2", Keys.rsa(2048).getPublic());
+        assertThat(km.getSubjectX500Principal().getName()).isEqualTo("CN=km2.seven.test");
+        assertThat(names(km)).containsExactly("km2.seven.test", "km.seven.test");
+        assertThat(names(keys.signTls("store1", Keys.rsa(2048).getPublic()))).containsExactly("store1.seven.test");
+        assertThat(km.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+        assertThat(keys.tlsCertificate("km2")).contains(km);
+    }
+
+    @Test
+    void aCsrIsCheckedAndItsHostMustBeTheCommonName() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        KeyPair rsa = Keys.rsa(2048);
+        assertThat(keys.signTls("gw1", TestStates.csr(rsa, "gw1.seven.test")).getPublicKey()).isEqualTo(rsa.getPublic());
+        assertThatThrownBy(() -> keys.signTls("gw1", TestStates.csr(rsa, "km1.seven.test"))).isInstanceOf(EnrollmentRefused.class);
+        assertThatThrownBy(() -> keys.signTls("gw1", TestStates.csr(Keys.ecP256(), "gw1.seven.test")))
+                .hasMessageContaining("must be RSA");
+        assertThatThrownBy(() -> keys.signTls("lb1", TestStates.csr(rsa, "lb.seven.test"))).hasMessageContaining("no API-M node named lb1");
+    }
+
+    @Test
+    void theMaterialOfANodeHoldsItsChainAndEveryIssuedPeerButNoPrivateKey() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        X509Certificate gw = keys.signTls("gw1", Keys.rsa(2048).getPublic());
+        X509Certificate km = keys.signTls("km1", Keys.rsa(2048).getPublic());
+        TrustMaterial material = keys.material("gw1");
+        assertThat(material.tlsChain()).containsExactly(gw, state.productCa().certificate());
+        assertThat(material.peers()).containsOnlyKeys("km1").containsEntry("km1", km);
+        assertThat(material.primaryCertificate()).isEqualTo(keys.primaryCertificate());
+        assertThatThrownBy(() -> keys.material("pub1")).hasMessageContaining("no TLS certificate yet");
+    }
+
+    @Test
+    void retiringATlsCertificateLeavesTheNodeWithoutOneAndKeepsItForTheRecord() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        X509Certificate old = keys.signTls("gw1", Keys.rsa(2048).getPublic());
+        assertThat(keys.retireTls("gw1")).contains(old);
+        assertThat(keys.tlsCertificate("gw1")).isEmpty();
+        assertThat(dir.resolve("state/product/seven/tls/retired/gw1-" + old.getSerialNumber().toString(16) + ".crt")).exists();
+        assertThat(state.journal()).anySatisfy(e -> assertThat(e.get("type")).isEqualTo("product.tls.retired"));
+    }
+
+    @Test
+    void certsListShowsThePrimaryAndEveryNodesTlsCertificate() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        keys.primaryCertificate();
+        keys.signTls("gw1", Keys.rsa(2048).getPublic());
+        var rows = ProductKeys.CERTIFICATES.rows(state, java.time.Instant.now());
+        assertThat(rows).extracting(r -> r.node() + " " + r.kind()).containsExactly("controller primary seven", "gw1 product-tls");
+    }
+
+    private static ClusterSpec withExtraGateway(ClusterSpec spec) {
+        List<Node> nodes = new ArrayList<>(spec.nodes());
+        nodes.add(new Node("gw9", io.apimfleet.controller.spec.Role.GATEWAY, "gw9.seven.test", 0, null, List.of(), null));
+        return new ClusterSpec(spec.apiVersion(), spec.cluster(), spec.product(), spec.admin(), spec.databases(), nodes,
+                spec.loadBalancer(), spec.jvm(), spec.options(), spec.rollout());
+    }
+}
