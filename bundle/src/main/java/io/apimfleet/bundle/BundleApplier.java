@@ -1,5 +1,9 @@
 package io.apimfleet.bundle;
 
+import io.apimfleet.protocol.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.OperationResult;
+import io.apimfleet.protocol.bundle.FileChange;
+import io.apimfleet.protocol.bundle.RollbackResult;
 import io.apimfleet.bundle.diff.SecretMasker;
 import io.apimfleet.bundle.diff.UnifiedDiff;
 import io.apimfleet.bundle.op.OperationRunner;

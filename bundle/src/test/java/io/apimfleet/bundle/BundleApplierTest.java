@@ -1,5 +1,8 @@
 package io.apimfleet.bundle;
 
+import io.apimfleet.protocol.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.FileChange;
+import io.apimfleet.protocol.bundle.RollbackResult;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.bundle.FileWrite;

@@ -1,7 +1,7 @@
 package io.apimfleet.e2e;
 
 import io.apimfleet.agent.enroll.HostKeys;
-import io.apimfleet.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.HostSecrets;
 import io.apimfleet.bundle.Secrets;

@@ -1,10 +1,10 @@
 package io.apimfleet.agent.cli;
 
 import io.apimfleet.agent.apply.LocalHome;
-import io.apimfleet.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.BundleException;
-import io.apimfleet.bundle.RollbackResult;
+import io.apimfleet.protocol.bundle.RollbackResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.apimfleet.bundle.op;
 
 import io.apimfleet.bundle.BundleException;
-import io.apimfleet.bundle.OperationResult;
+import io.apimfleet.protocol.bundle.OperationResult;
 import io.apimfleet.bundle.stage.Durable;
 import io.apimfleet.bundle.stage.HomePath;
 import io.apimfleet.bundle.stage.HomeView;

@@ -1,6 +1,6 @@
 package io.apimfleet.bundle.keystore;
 
-import io.apimfleet.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.HostSecrets;

@@ -1,9 +1,9 @@
 package io.apimfleet.controller.cli;
 
-import io.apimfleet.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.BundleException;
-import io.apimfleet.bundle.RollbackResult;
+import io.apimfleet.protocol.bundle.RollbackResult;
 import io.apimfleet.bundle.Secrets;
 import io.apimfleet.bundle.HostSecrets;
 import io.apimfleet.bundle.stage.AppliedRevision;

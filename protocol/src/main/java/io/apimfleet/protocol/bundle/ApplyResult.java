@@ -1,4 +1,4 @@
-package io.apimfleet.bundle;
+package io.apimfleet.protocol.bundle;
 
 import java.util.List;
 
