@@ -9,7 +9,8 @@ if ! command -v "$java" >/dev/null 2>&1; then
   echo "${FLEET_COMMAND:-apim-fleet}: Java 17 or later is required (set JAVA_HOME or put java on PATH)" >&2
   exit 127
 fi
-# Small heap, serial GC and C1 only: these are short commands and a light daemon, not a server farm.
-: "${FLEET_JAVA_OPTS:=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}"
+# Small heap, serial GC and C1 only: these are short commands and light daemons, not a server farm.
+# Each command may set DEFAULT_JAVA_OPTS; FLEET_JAVA_OPTS overrides both.
+: "${FLEET_JAVA_OPTS:=${DEFAULT_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}}"
 # shellcheck disable=SC2086
 exec "$java" $FLEET_JAVA_OPTS -cp "$app_home/lib/*" "$MAIN_CLASS" "$@"

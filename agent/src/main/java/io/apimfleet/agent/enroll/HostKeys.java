@@ -29,6 +29,11 @@ public final class HostKeys {
     public static final String TLS_KEY = "tls-key";
     /** The host secret holding the fleet identity private key (PKCS#8 PEM). */
     public static final String IDENTITY_KEY = "identity-key";
+    /**
+     * The host secret holding an identity key whose certificate has not arrived yet (join, renewal):
+     * the current key stays usable until the new certificate is stored, then this one replaces it.
+     */
+    public static final String IDENTITY_KEY_NEXT = "identity-key-next";
 
     private final HostSecrets secrets;
 
@@ -47,6 +52,16 @@ public final class HostKeys {
     public String newIdentityRequest(String nodeName) {
         KeyPair keys = generate("EC");
         secrets.put(IDENTITY_KEY, pem(keys.getPrivate()));
+        return pem(request(nodeName, keys, "SHA256withECDSA"));
+    }
+
+    /**
+     * A new identity key pair kept aside as {@value #IDENTITY_KEY_NEXT} (the current identity, if
+     * any, stays untouched), and its CSR, as PEM. {@link AgentState#promotePendingKey()} makes it current.
+     */
+    public String newPendingIdentityRequest(String nodeName) {
+        KeyPair keys = generate("EC");
+        secrets.put(IDENTITY_KEY_NEXT, pem(keys.getPrivate()));
         return pem(request(nodeName, keys, "SHA256withECDSA"));
     }
 

@@ -65,4 +65,23 @@ public final class PemMaterial {
             throw new BundleException(what + " is not a PEM certificate: " + e.getMessage());
         }
     }
+
+    /** True when the private key signs what the certificate's public key verifies: they are one pair. */
+    public static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
+        try {
+            String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            byte[] challenge = new byte[32];
+            new java.security.SecureRandom().nextBytes(challenge);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
 }

@@ -27,9 +27,7 @@ import io.apimfleet.protocol.bundle.XmlSet;
 import io.apimfleet.protocol.bundle.XmlUncomment;
 
 import java.nio.charset.Charset;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -179,7 +177,7 @@ public final class OperationRunner {
         require(where, "path", k.path(), "password", k.password(), "alias", k.alias(), "key", k.key());
         PrivateKey key = PemMaterial.privateKey(secrets.resolve(k.key(), where), "the key of " + k.alias());
         List<X509Certificate> chain = PemMaterial.certificates(k.chain(), "the chain of " + k.alias());
-        if (chain.isEmpty() || !matches(key, chain.get(0))) {
+        if (chain.isEmpty() || !PemMaterial.belongTogether(key, chain.get(0))) {
             throw new BundleException(where + ": the key of " + k.alias() + " does not belong to the first certificate of its chain");
         }
         KeystoreEditor store = openStore(k, where);
@@ -209,24 +207,6 @@ public final class OperationRunner {
         boolean created = !view.isFile(path);
         view.write(path, store.toBytes(), created ? 0600 : null);
         return (created ? "created with " : "set ") + detail;
-    }
-
-    /** A private key and a certificate belong together when the key signs what the certificate's key verifies. */
-    private static boolean matches(PrivateKey key, X509Certificate certificate) {
-        try {
-            String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-            byte[] probe = "apim-fleet key check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private String move(FileMove m, String where) {

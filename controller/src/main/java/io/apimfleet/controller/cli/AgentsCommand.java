@@ -1,9 +1,11 @@
 package io.apimfleet.controller.cli;
 
+import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.pki.AgentRegistry;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.Enrollment;
 import io.apimfleet.controller.pki.RevocationList;
+import io.apimfleet.protocol.link.AgentView;
 import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -15,19 +17,50 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code fleet agents list|remove}: the enrolled agents and their identities. */
+/**
+ * {@code fleet agents}: the live view from the running controller (connected, last heartbeat,
+ * product state, revision, certificate days left); {@code fleet agents list|remove} work on the
+ * state directory alone, with or without a controller running.
+ */
 @Command(name = "agents",
         mixinStandardHelpOptions = true,
-        description = "Enrolled agents: their certificates, and removal (which revokes them).",
+        description = {"Agents as the running controller sees them: connected, last heartbeat, product, revision, certificate.",
+                "The subcommands work on the state directory alone (no controller needed)."},
         subcommands = {AgentsCommand.List.class, AgentsCommand.Remove.class})
 final class AgentsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    StateOption state;
+
+    @Mixin
+    ControllerOption controller;
+
+    @Mixin
+    OutputOption output;
+
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetCommand.EXIT_USER_ERROR;
+        ControllerClient client = controller.client(state, "fleet agents");
+        java.util.List<AgentView> views = ControllerOption.calling("fleet agents", client::agents);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            OutputOption.printJson(out, views);
+            return 0;
+        }
+        if (views.isEmpty()) {
+            out.println("no enrolled agents (make a join token with: fleet token create --node NAME)");
+            out.flush();
+            return 0;
+        }
+        Table table = new Table("NODE", "HOST", "CONNECTED", "LAST-HEARTBEAT", "PRODUCT", "REVISION", "CERT-DAYS-LEFT");
+        for (AgentView view : views) {
+            table.row(view.node(), view.host(), view.connected() ? "yes" : "no", Table.time(view.lastHeartbeat()),
+                    view.productState(), view.lastHeartbeat() == null ? null : view.bundleRevision(), view.certificateDaysLeft());
+        }
+        table.print(out);
+        return 0;
     }
 
     @Command(name = "list",

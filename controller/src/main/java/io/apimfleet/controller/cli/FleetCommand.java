@@ -11,11 +11,19 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
-        subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class, CertsCommand.class})
+        subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class,
+                CertsCommand.class, ControllerCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:internal error", "2:bad input (options, spec file, state directory)",
+                "3:the controller could not be reached or refused the request", "4:the agent could not do it (not connected, no answer, refused)"})
 public final class FleetCommand implements Callable<Integer> {
 
     /** Exit code for problems in what the user gave us: a bad spec, a missing file. */
     public static final int EXIT_USER_ERROR = CommandLine.ExitCode.USAGE;
+    /** The controller could not be reached, or refused the request (TLS, 401/403, 5xx). */
+    public static final int EXIT_CONTROLLER = 3;
+    /** The controller reached the agent's side and it could not do it: not connected, no answer in time, refused. */
+    public static final int EXIT_AGENT = 4;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +49,8 @@ public final class FleetCommand implements Callable<Integer> {
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof UserError userError) {
             userError.lines().forEach(cmd.getErr()::println);
-            return EXIT_USER_ERROR;
+            cmd.getErr().flush();
+            return userError.exitCode();
         }
         cmd.getErr().println("fleet: internal error: " + e);
         return CommandLine.ExitCode.SOFTWARE;

@@ -133,9 +133,9 @@ public final class JoinTokens {
         });
     }
 
-    /** {@code fleet-agent join --controller <advertise> --token <token> --ca-hash sha256:<hex>}. */
+    /** {@code fleet-agent join --controller https://<advertise> --node <node> --token <token> --ca-hash sha256:<hex>}. */
     public String joinCommand(IssuedToken token) {
-        return "fleet-agent join --controller " + state.advertise() + " --token " + token.token()
+        return "fleet-agent join --controller https://" + state.advertise() + " --node " + token.node() + " --token " + token.token()
                 + " --ca-hash sha256:" + state.fleetCa().spkiSha256();
     }
 

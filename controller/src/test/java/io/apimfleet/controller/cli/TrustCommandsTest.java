@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code fleet ca show}, {@code fleet token ...}, {@code fleet agents ...}, {@code fleet certs list} on a state directory. */
 class TrustCommandsTest {
     private static final Pattern JOIN = Pattern.compile(
-            "fleet-agent join --controller (\\S+) --token ([a-z0-9]{6}\\.[a-z0-9]{16,}) --ca-hash sha256:([0-9a-f]{64})");
+            "fleet-agent join --controller https://(\\S+) --node \\S+ --token ([a-z0-9]{6}\\.[a-z0-9]{16,}) --ca-hash sha256:([0-9a-f]{64})");
 
     @TempDir
     Path tmp;

@@ -69,8 +69,8 @@ class JoinTokensTest {
     void theJoinCommandNamesTheControllerTheTokenAndThePin() {
         JoinTokens.IssuedToken token = tokens.create("km1", null, now);
 
-        assertThat(tokens.joinCommand(token)).isEqualTo("fleet-agent join --controller " + TestStates.ADVERTISE
-                + " --token " + token.token() + " --ca-hash sha256:" + state.fleetCa().spkiSha256());
+        assertThat(tokens.joinCommand(token)).isEqualTo("fleet-agent join --controller https://" + TestStates.ADVERTISE
+                + " --node km1 --token " + token.token() + " --ca-hash sha256:" + state.fleetCa().spkiSha256());
     }
 
     @ParameterizedTest

@@ -1,0 +1,87 @@
+package io.apimfleet.agent.apply;
+
+import io.apimfleet.bundle.BundleApplier;
+import io.apimfleet.bundle.BundleException;
+import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.link.AgentReply;
+import io.apimfleet.protocol.link.AgentRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Runs the controller's bundle requests (plan, apply, rollback) on a single worker thread of its
+ * own, never on an event loop, and one at a time per host: a request that arrives while another
+ * runs is refused at once with a reason, never queued silently.
+ */
+public final class BundleWorker {
+    /** The bundle request under way. */
+    public record Running(AgentRequest.Kind kind, Instant startedAt) {
+    }
+
+    private final WorkerExecutor executor;
+    private final String node;
+    private final Supplier<BundleApplier> applier;
+    private final Clock clock;
+    private final AtomicReference<Running> running = new AtomicReference<>();
+
+    /** @param applier the applier of this host's home, or a supplier that throws when there is no home */
+    public BundleWorker(Vertx vertx, String node, Supplier<BundleApplier> applier, Clock clock) {
+        this.executor = vertx.createSharedWorkerExecutor("fleet-bundle", 1, 30, TimeUnit.MINUTES);
+        this.node = node;
+        this.applier = applier;
+        this.clock = clock;
+    }
+
+    public Future<AgentReply> submit(AgentRequest request) {
+        if (request.kind() == AgentRequest.Kind.FACTS) {
+            throw new IllegalArgumentException("facts are not a bundle request");
+        }
+        Running mine = new Running(request.kind(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        if (!running.compareAndSet(null, mine)) {
+            Running other = running.get();
+            return Future.succeededFuture(AgentReply.refused("another bundle request is running on this host"
+                    + (other == null ? "" : " (" + other.kind().name().toLowerCase(Locale.ROOT) + ", started " + other.startedAt() + ")")));
+        }
+        return executor.<AgentReply>executeBlocking(() -> run(request), false)
+                .onComplete(ar -> running.compareAndSet(mine, null));
+    }
+
+    /** Finishes a swap a crash interrupted (the applier does it before every apply too); on the worker. */
+    public Future<Boolean> recover() {
+        return executor.executeBlocking(() -> applier.get().recover(), false);
+    }
+
+    public Future<Void> close() {
+        return executor.close();
+    }
+
+    private AgentReply run(AgentRequest request) {
+        try {
+            if (request.kind() != AgentRequest.Kind.ROLLBACK) {
+                Bundle bundle = request.bundle();
+                if (bundle == null) {
+                    return AgentReply.refused("a " + request.kind().name().toLowerCase(Locale.ROOT) + " request needs a bundle");
+                }
+                if (bundle.node() != null && !bundle.node().equals(node)) {
+                    return AgentReply.refused("the bundle is for node " + bundle.node() + "; this host is " + node);
+                }
+                BundleApplier home = applier.get();
+                return new AgentReply(true, null, null,
+                        request.kind() == AgentRequest.Kind.PLAN ? home.plan(bundle) : home.apply(bundle), null);
+            }
+            return new AgentReply(true, null, null, null, applier.get().rollback(request.force()));
+        } catch (BundleException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            return AgentReply.refused(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.apimfleet.agent.enroll;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * This agent's fleet identity: its key, the certificate the fleet CA issued for it (CN = node),
+ * and that CA, the only one it trusts on the control plane.
+ */
+public record Identity(String node, PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+    private static final char[] IN_MEMORY = "in-memory".toCharArray();
+
+    /** Key managers presenting this identity as a TLS client certificate. */
+    public KeyManagerFactory keyManagers() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("identity", key, IN_MEMORY, new X509Certificate[] {certificate});
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, IN_MEMORY);
+            return factory;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot load this agent's identity key: " + e.getMessage(), e);
+        }
+    }
+
+    public TrustManagerFactory trustManagers() {
+        return trustOnly(ca);
+    }
+
+    /** A TLS context presenting this identity and trusting only the fleet CA. */
+    public SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers().getKeyManagers(), trustManagers().getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trust managers that accept exactly the chains ending at {@code ca} (PKIX). */
+    public static TrustManagerFactory trustOnly(X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("fleet-ca", ca);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            return factory;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a trust store for the fleet CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** A TLS context without a client certificate that trusts only {@code ca} (for joining). */
+    public static SSLContext trusting(X509Certificate ca) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustOnly(ca).getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Instant notAfter() {
+        return certificate.getNotAfter().toInstant();
+    }
+
+    /** When the certificate is due for renewal: two thirds into its life (the controller's rule too). */
+    public Instant renewalDue() {
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        Duration life = Duration.between(notBefore, notAfter());
+        return notBefore.plus(life.multipliedBy(2).dividedBy(3));
+    }
+}

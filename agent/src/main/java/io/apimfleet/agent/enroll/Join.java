@@ -1,0 +1,299 @@
+package io.apimfleet.agent.enroll;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.apimfleet.bundle.BundleException;
+import io.apimfleet.bundle.keystore.PemMaterial;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.link.EnrollRequest;
+import io.apimfleet.protocol.link.EnrollResponse;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Joins this host to a fleet, once: finds the pinned fleet CA among the certificates the controller
+ * presents (sending nothing yet), then, trusting only that CA with the host name checked, sends the
+ * join token and a CSR for a key made here, and stores the certificate it gets back. The key never
+ * leaves the host; the token is never logged or stored.
+ */
+public final class Join {
+    /** Exit status of a failed join the controller refused (also picocli's for bad usage). */
+    public static final int REFUSED = 2;
+    /** Exit status of a join stopped because the controller's CA is not the pinned one. */
+    public static final int UNTRUSTED = 3;
+    /** Exit status of any other failure (unreachable, unexpected answer, local state). */
+    public static final int FAILED = 1;
+
+    private static final String NODE_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What to join with. {@code home} may be null (the agent then manages no home until run with --home). */
+    public record Request(URI controller, String token, CaPin pin, AgentState state, String node, Path home, boolean force) {
+    }
+
+    /** A join that worked. */
+    public record Joined(String node, Instant notAfter, Instant renewalDue, List<String> bridgeEndpoints) {
+    }
+
+    /** A join that did not happen; {@link #exitCode()} tells the kind, the message what to do. */
+    public static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message, null, false, false);
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+
+    private Join() {
+    }
+
+    public static Joined join(Request request) {
+        if (request.node() == null || !request.node().matches(NODE_NAME)) {
+            throw new Failure(FAILED, "--node must be the node's name as the token was made for it: a lower-case DNS label");
+        }
+        if (request.token() == null || request.token().isBlank()) {
+            throw new Failure(FAILED, "--token is empty");
+        }
+        AgentState state = request.state();
+        if (state.hasIdentity() && !request.force()) {
+            throw new Failure(FAILED, "this host already has a fleet identity in " + state.root() + " (" + describeExisting(state)
+                    + "); nothing was changed. To join again with a new key and certificate, add --force");
+        }
+        Endpoint api = Endpoint.parse(request.controller().getAuthority(), 7443);
+        X509Certificate ca = pinnedCa(api, request.pin());
+
+        state.prepareDirectories();
+        HostKeys keys = new HostKeys(state.hostSecrets());
+        String csr = keys.newPendingIdentityRequest(request.node());
+        X509Certificate certificate;
+        List<String> endpoints;
+        try {
+            EnrollResponse response = enroll(request, api, ca, csr);
+            certificate = checkedCertificate(response.certificate(), response.caCertificate(), response.node(),
+                    request.node(), ca, state);
+            endpoints = checkedEndpoints(response);
+        } catch (RuntimeException e) {
+            state.discardPendingKey();   // nothing stored: the current identity, if any, stays as it was
+            throw e;
+        }
+        // Certificate first, then the key: a crash in between leaves the pending key, which loading picks up.
+        state.write(state.caFile(), pem(ca));
+        state.write(state.certificateFile(), pem(certificate));
+        state.writeLink(new ControllerLink(request.controller().toString(), endpoints, request.node(),
+                request.home() == null ? null : request.home().toAbsolutePath().normalize().toString()));
+        state.promotePendingKey();
+        Identity identity = state.loadIdentity();
+        return new Joined(identity.node(), identity.notAfter(), identity.renewalDue(), endpoints);
+    }
+
+    private static String describeExisting(AgentState state) {
+        try {
+            return "node " + state.readLink().node();
+        } catch (RuntimeException unreadable) {
+            return "unreadable";
+        }
+    }
+
+    /** Step 1: the controller's chain, over a handshake that sends nothing; the CA with the pin, or stop. */
+    private static X509Certificate pinnedCa(Endpoint api, CaPin pin) {
+        List<X509Certificate> chain;
+        try {
+            chain = presentedChain(api);
+        } catch (IOException e) {
+            throw new Failure(FAILED, "cannot reach the controller at " + api + ": " + describe(e) + "; nothing was sent");
+        }
+        return pin.findIn(chain).orElseThrow(() -> new Failure(UNTRUSTED,
+                "the controller's CA does not match --ca-hash; nothing was sent (" + api + " presented "
+                        + (chain.isEmpty() ? "no certificate" : chain.stream()
+                        .map(c -> c.getSubjectX500Principal().getName() + (c.getBasicConstraints() >= 0 ? " CA " + CaPin.of(c) : ""))
+                        .collect(Collectors.joining("; ")))
+                        + "; expected a CA with " + pin + ")"));
+    }
+
+    /** The certificates a TLS server presents, captured by a trust manager that trusts nothing else. */
+    static List<X509Certificate> presentedChain(Endpoint endpoint) throws IOException {
+        List<X509Certificate> seen = new ArrayList<>();
+        X509ExtendedTrustManager capture = new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                seen.clear();
+                seen.addAll(List.of(chain));
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context;
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {capture}, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        int timeout = (int) HANDSHAKE_TIMEOUT.toMillis();
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeout);
+            plain.setSoTimeout(timeout);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true)) {
+                if (!endpoint.host().matches("[0-9.]+|.*:.*")) {
+                    SSLParameters parameters = socket.getSSLParameters();
+                    parameters.setServerNames(List.of(new SNIHostName(endpoint.host())));
+                    socket.setSSLParameters(parameters);
+                }
+                socket.startHandshake();
+            } catch (SSLException e) {
+                if (seen.isEmpty()) {
+                    throw e;
+                }
+                // the chain arrived before the handshake failed: enough to compare the pin
+            }
+        } finally {
+            plain.close();
+        }
+        return seen;
+    }
+
+    /** Step 3: token and CSR to the controller, trusting only the pinned CA, host name checked. */
+    private static EnrollResponse enroll(Request request, Endpoint api, X509Certificate ca, String csr) {
+        ControllerHttps.Answer answer;
+        try {
+            answer = ControllerHttps.postJson(request.controller().resolve("/v1/enroll"), Identity.trusting(ca),
+                    new EnrollRequest(request.token(), csr));
+        } catch (IOException e) {
+            throw new Failure(FAILED, "cannot enroll with the controller at " + api + ": " + describe(e));
+        }
+        if (answer.status() == 403 || answer.status() >= 400 && answer.status() < 500 && answer.code().isPresent()) {
+            throw new Failure(REFUSED, "join refused: " + answer.refusal());
+        }
+        if (answer.status() != 200) {
+            throw new Failure(FAILED, "the controller answered the enrollment with " + answer.refusal());
+        }
+        try {
+            return Json.mapper().readerFor(EnrollResponse.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(answer.body());
+        } catch (IOException | RuntimeException e) {
+            throw new Failure(FAILED, "the controller's enrollment answer is not an enrollment response: " + e.getMessage());
+        }
+    }
+
+    /** The certificate is for this node, for the key just made, and from the pinned CA. */
+    static X509Certificate checkedCertificate(String certificatePem, String caPem, String answeredNode, String node,
+                                              X509Certificate ca, AgentState state) {
+        X509Certificate certificate;
+        try {
+            certificate = PemMaterial.certificates(certificatePem == null ? "" : certificatePem, "certificate").get(0);
+        } catch (BundleException | IndexOutOfBoundsException e) {
+            throw new Failure(FAILED, "the controller's answer holds no certificate");
+        }
+        if (caPem != null) {
+            List<X509Certificate> cas;
+            try {
+                cas = PemMaterial.certificates(caPem, "CA certificate");
+            } catch (BundleException e) {
+                cas = List.of();
+            }
+            if (cas.isEmpty() || !CaPin.of(ca).matches(cas.get(0))) {
+                throw new Failure(FAILED, "the controller answered with another CA than the pinned one; nothing was stored");
+            }
+        }
+        try {
+            certificate.verify(ca.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new Failure(FAILED, "the certificate the controller issued is not signed by the pinned fleet CA; nothing was stored");
+        }
+        String cn = AgentState.commonName(certificate);
+        if (!cn.equals(node) || answeredNode != null && !answeredNode.equals(node)) {
+            throw new Failure(FAILED, "the controller issued a certificate for " + cn + ", not " + node + "; nothing was stored");
+        }
+        var key = PemMaterial.privateKey(state.pendingKey().orElseThrow(), "pending identity key");
+        if (!AgentState.pairs(key, certificate)) {
+            throw new Failure(FAILED, "the certificate the controller issued is not for the key made on this host; nothing was stored");
+        }
+        return certificate;
+    }
+
+    private static List<String> checkedEndpoints(EnrollResponse response) {
+        if (response.bridgeEndpoints().isEmpty()) {
+            throw new Failure(FAILED, "the controller's answer names no bridge endpoint to connect to");
+        }
+        for (String e : response.bridgeEndpoints()) {
+            try {
+                Endpoint.parse(e, 7444);
+            } catch (IllegalArgumentException bad) {
+                throw new Failure(FAILED, "the controller's answer names an invalid bridge endpoint: " + bad.getMessage());
+            }
+        }
+        return response.bridgeEndpoints();
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    /** A certificate as PEM. */
+    public static String pem(X509Certificate certificate) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.apimfleet.agent.run;
+
+import io.apimfleet.agent.AgentVersion;
+import io.apimfleet.agent.apply.BundleWorker;
+import io.apimfleet.agent.apply.LocalHome;
+import io.apimfleet.agent.enroll.AgentState;
+import io.apimfleet.agent.enroll.ControllerLink;
+import io.apimfleet.agent.enroll.Endpoint;
+import io.apimfleet.agent.enroll.Identity;
+import io.apimfleet.agent.enroll.Renewal;
+import io.apimfleet.agent.facts.HostFacts;
+import io.apimfleet.agent.link.BridgeLink;
+import io.apimfleet.bundle.BundleApplier;
+import io.apimfleet.protocol.link.AgentReply;
+import io.apimfleet.protocol.link.AgentRequest;
+import io.apimfleet.protocol.link.Facts;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code fleet-agent run}: one small Vert.x instance (one event loop, two workers), the link to
+ * the controller, the bundle worker and the renewal timer. Stopping it never touches the product.
+ */
+public final class AgentDaemon {
+    private final Vertx vertx;
+    private final AgentState state;
+    private final AgentSettings settings;
+    private final Renewal renewal;
+    private final BundleWorker bundles;
+    private final HostFacts facts;
+    private final BridgeLink link;
+    private final String node;
+    private final long renewalTimer;
+    private volatile Identity identity;
+    private volatile ClientSSLOptions tls;
+    private boolean renewing;
+
+    private AgentDaemon(AgentState state, Identity identity, ControllerLink controller, Path home, AgentSettings settings) {
+        this.state = state;
+        this.settings = settings;
+        this.identity = identity;
+        this.tls = clientTls(identity);
+        this.node = identity.node();
+        this.renewal = new Renewal(state, settings.clock());
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(2)
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        LocalHome local = home == null ? null : new LocalHome(home, state.root(), null);
+        this.bundles = new BundleWorker(vertx, node, () -> applier(local), settings.clock());
+        this.facts = new HostFacts(home, state.root(), () -> local == null ? List.of() : applier(local).history());
+        List<Endpoint> endpoints = controller.bridgeEndpoints().stream().map(e -> Endpoint.parse(e, 7444)).toList();
+        this.link = new BridgeLink(vertx, node, endpoints, () -> tls, this::gatherFacts, this::handle, settings.link(),
+                settings.clock(), settings.random(), settings.log());
+        if (local != null && Files.isDirectory(home)) {
+            bundles.recover().onComplete(ar -> {
+                if (ar.failed()) {
+                    settings.log().accept("bundle: cannot finish an interrupted swap: " + ar.cause().getMessage());
+                } else if (ar.result()) {
+                    settings.log().accept("bundle: finished a swap that a crash interrupted");
+                }
+            });
+        }
+        long period = Math.max(1, settings.renewalCheck().toMillis());
+        this.renewalTimer = vertx.setPeriodic(Math.min(period, 10_000), period, id -> checkRenewal());
+        settings.log().accept("fleet-agent " + AgentVersion.get() + " running as " + node + " (certificate valid until "
+                + identity.notAfter() + ", renewal from " + identity.renewalDue() + "); home "
+                + (home == null ? "none" : home) + "; bridge " + String.join(", ", controller.bridgeEndpoints()));
+        link.start();
+    }
+
+    /**
+     * Starts the agent of the state directory {@code stateDir}.
+     *
+     * @param homeOverride the API-M home to manage instead of the one given at join (may be null)
+     * @throws IllegalStateException when the directory holds no usable identity (join first)
+     */
+    public static AgentDaemon start(Path stateDir, Path homeOverride, AgentSettings settings) {
+        AgentState state = new AgentState(stateDir);
+        Identity identity = state.loadIdentity();
+        ControllerLink controller = state.readLink();
+        Path home = homeOverride != null ? homeOverride : controller.home() == null ? null : Path.of(controller.home());
+        return new AgentDaemon(state, identity, controller, home == null ? null : home.toAbsolutePath().normalize(), settings);
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public BridgeLink link() {
+        return link;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    /** Closes the link and the Vert.x instance; a bundle swap under way finishes or is replayed at the next start. */
+    public Future<Void> stop() {
+        vertx.cancelTimer(renewalTimer);
+        return link.stop()
+                .transform(ar -> bundles.close())
+                .transform(ar -> vertx.close());
+    }
+
+    private BundleApplier applier(LocalHome local) {
+        if (local == null) {
+            throw new IllegalStateException("this agent manages no API-M home: join with --home, or run with --home");
+        }
+        return local.applier(settings.environment(), settings.checkpoints());
+    }
+
+    private Future<Facts> gatherFacts() {
+        return vertx.executeBlocking(facts::collect, false);
+    }
+
+    private Future<AgentReply> handle(AgentRequest request) {
+        if (request.kind() == AgentRequest.Kind.FACTS) {
+            return gatherFacts().map(f -> new AgentReply(true, null, f, null, null));
+        }
+        return bundles.submit(request);
+    }
+
+    private void checkRenewal() {
+        Identity current = identity;
+        if (renewing || !renewal.due(current)) {
+            return;
+        }
+        renewing = true;
+        settings.log().accept("identity: certificate due for renewal (valid until " + current.notAfter() + "); asking the controller");
+        vertx.executeBlocking(() -> renewal.renew(current), false).onComplete(ar -> {
+            renewing = false;
+            String later = "; trying again in " + human(settings.renewalCheck());
+            if (ar.failed()) {
+                settings.log().accept("identity: renewal failed: " + ar.cause().getMessage() + later);
+            } else if (ar.result().outcome() == Renewal.Outcome.TOO_EARLY) {
+                settings.log().accept("identity: the controller says it is too early to renew: " + ar.result().detail() + later);
+            } else {
+                identity = ar.result().identity();
+                tls = clientTls(identity);
+                settings.log().accept("identity: certificate renewed, " + ar.result().detail()
+                        + "; used from the next connection on");
+            }
+        });
+    }
+
+    /** Mutual TLS for the bridge: this identity, only the fleet CA trusted, the host name checked. */
+    static ClientSSLOptions clientTls(Identity identity) {
+        return new ClientSSLOptions()
+                .setKeyCertOptions(KeyCertOptions.wrap(identity.keyManagers()))
+                .setTrustOptions(TrustOptions.wrap(identity.trustManagers()))
+                .setHostnameVerificationAlgorithm("HTTPS");
+    }
+
+    private static String human(Duration d) {
+        return d.toHours() >= 1 ? d.toHours() + " h" : d.toMinutes() >= 1 ? d.toMinutes() + " min" : d.toMillis() + " ms";
+    }
+}

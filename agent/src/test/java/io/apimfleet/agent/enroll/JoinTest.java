@@ -1,0 +1,179 @@
+package io.apimfleet.agent.enroll;
+
+import io.apimfleet.agent.cli.AgentCommand;
+import io.apimfleet.agent.testing.FakeController;
+import io.apimfleet.agent.testing.TestCa;
+import io.apimfleet.bundle.HostSecrets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JoinTest {
+    @TempDir
+    Path dir;
+    Path state;
+    TestCa ca;
+    FakeController controller;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        state = dir.resolve("agent-state");
+        ca = TestCa.create("apim-fleet fleet CA test");
+        controller = FakeController.start(ca);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        controller.close();
+    }
+
+    private int join(String... more) {
+        List<String> args = new ArrayList<>(List.of("join", "--controller", controller.url(), "--node", "km1",
+                "--state", state.toString()));
+        args.addAll(List.of(more));
+        CommandLine cl = AgentCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args.toArray(String[]::new));
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void joinWithTheRightPinStoresTheIdentityReadableOnlyByTheAgent() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("wso2am-2.2.0"));
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", ca.pin(), "--home", home.toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("joined the fleet as km1", "fleet-agent run --state " + state)
+                .doesNotContain(FakeController.TOKEN);
+        assertThat(err.toString()).isEmpty();
+        assertThat(controller.enrollments).singleElement().satisfies(e -> assertThat(e.token()).isEqualTo(FakeController.TOKEN));
+
+        AgentState stored = new AgentState(state);
+        assertThat(mode(state)).isEqualTo("rwx------");
+        assertThat(mode(stored.identityDir())).isEqualTo("rwx------");
+        for (Path file : List.of(stored.certificateFile(), stored.caFile(), stored.linkFile(), state.resolve("host-secrets.json"))) {
+            assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------");
+        }
+        try (Stream<Path> files = Files.walk(state)) {
+            assertThat(files.map(p -> state.relativize(p).toString()).filter(p -> !p.isEmpty()).sorted().toList())
+                    .containsExactly("host-secrets.json", "identity", "identity/agent.crt", "identity/ca.crt", "identity/controller.json");
+        }
+
+        ControllerLink link = stored.readLink();
+        assertThat(link).isEqualTo(new ControllerLink(controller.url(), List.of(controller.bridgeEndpoint()), "km1", home.toString()));
+        Identity identity = stored.loadIdentity();
+        assertThat(identity.node()).isEqualTo("km1");
+        assertThat(identity.ca()).isEqualTo(ca.certificate());
+        // the key was made here: it pairs with the certificate and is nowhere but the host secrets
+        assertThat(AgentState.pairs(identity.key(), identity.certificate())).isTrue();
+        HostSecrets secrets = stored.hostSecrets();
+        assertThat(secrets.lookup(HostKeys.IDENTITY_KEY)).isPresent();
+        assertThat(secrets.lookup(HostKeys.IDENTITY_KEY_NEXT).orElse("")).isEmpty();
+        assertThat(controller.enrollments.get(0).csr()).doesNotContain("PRIVATE KEY");
+        assertThat(Files.readString(stored.linkFile())).doesNotContain(FakeController.TOKEN);
+    }
+
+    @Test
+    void aWrongPinStopsBeforeTheTokenIsSent() throws Exception {
+        String otherPin = TestCa.create("another fleet").pin();
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", otherPin);
+
+        assertThat(status).isEqualTo(Join.UNTRUSTED);
+        assertThat(err.toString()).contains("the controller's CA does not match --ca-hash; nothing was sent",
+                "CN=apim-fleet fleet CA test CA " + ca.pin(), "expected a CA with " + otherPin);
+        assertThat(controller.httpConnections.get()).as("the handshake happened").isPositive();
+        assertThat(controller.httpRequests.get()).as("no request, so no token, reached the controller").isZero();
+        assertThat(controller.enrollments).isEmpty();
+        assertThat(new AgentState(state).hasIdentity()).isFalse();
+    }
+
+    @Test
+    void aCaHashOfTheServerCertificateItselfIsNotACaAndDoesNotCount() throws Exception {
+        TestCa.Issued server = ca.server("127.0.0.1");
+        controller.close();
+        controller = FakeController.start(ca, server);
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", CaPin.of(server.certificate()).toString());
+
+        assertThat(status).isEqualTo(Join.UNTRUSTED);
+        assertThat(controller.httpRequests.get()).isZero();
+    }
+
+    @Test
+    void aRefusalIsPrintedWithItsReasonAndExitsWith2() throws Exception {
+        int status = join("--token", "zzzzzz.notthetokenatallnotthetoken", "--ca-hash", ca.pin());
+
+        assertThat(status).isEqualTo(Join.REFUSED);
+        assertThat(err.toString().strip()).isEqualTo(
+                "join refused: unknown (no join token with that id and secret; create one with fleet token create)");
+        assertThat(new AgentState(state).hasIdentity()).isFalse();
+        assertThat(new AgentState(state).hostSecrets().lookup(HostKeys.IDENTITY_KEY_NEXT).orElse(""))
+                .as("the refused request's key is not kept").isEmpty();
+    }
+
+    @Test
+    void aControllerWhoseCertificateDoesNotNameTheHostGetsNoToken() throws Exception {
+        controller.close();
+        controller = FakeController.start(ca, ca.server("controller.example"));
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", ca.pin());
+
+        assertThat(status).isEqualTo(Join.FAILED);
+        assertThat(err.toString()).contains("cannot enroll with the controller at 127.0.0.1:");
+        assertThat(controller.httpRequests.get()).isZero();
+        assertThat(new AgentState(state).hasIdentity()).isFalse();
+    }
+
+    @Test
+    void anExistingIdentityIsKeptUnlessForced() throws Exception {
+        assertThat(join("--token", FakeController.TOKEN, "--ca-hash", ca.pin())).isZero();
+        AgentState stored = new AgentState(state);
+        X509Certificate first = stored.loadIdentity().certificate();
+        byte[] firstKey = stored.loadIdentity().key().getEncoded();
+
+        assertThat(join("--token", FakeController.TOKEN, "--ca-hash", ca.pin())).isEqualTo(Join.FAILED);
+        assertThat(err.toString()).contains("already has a fleet identity", "node km1", "--force");
+        assertThat(controller.enrollments).hasSize(1);
+
+        // a refused forced join leaves the working identity as it was
+        assertThat(join("--token", "zzzzzz.notthetokenatallnotthetoken", "--ca-hash", ca.pin(), "--force")).isEqualTo(Join.REFUSED);
+        assertThat(stored.loadIdentity().certificate()).isEqualTo(first);
+
+        assertThat(join("--token", FakeController.TOKEN, "--ca-hash", ca.pin(), "--force")).isZero();
+        Identity second = stored.loadIdentity();
+        assertThat(second.certificate()).isNotEqualTo(first);
+        assertThat(second.key().getEncoded()).isNotEqualTo(firstKey);
+    }
+
+    @Test
+    void aNodeNameTheTokenWasNotMadeForIsRefusedByTheController() {
+        controller.tokenNode = "gw1";
+        assertThat(join("--token", FakeController.TOKEN, "--ca-hash", ca.pin())).isEqualTo(Join.REFUSED);
+        assertThat(err.toString()).contains("join refused: cn-mismatch (the CSR names km1 but the token is for gw1)");
+    }
+
+    @Test
+    void badArgumentsAreClearErrors() {
+        assertThat(join("--token", FakeController.TOKEN, "--ca-hash", "8c09319f")).isEqualTo(Join.FAILED);
+        assertThat(err.toString()).contains("--ca-hash must be sha256:<64 hex digits>");
+        assertThat(controller.httpConnections.get()).isZero();
+    }
+}

@@ -1,0 +1,152 @@
+package io.apimfleet.agent.testing;
+
+import io.apimfleet.agent.enroll.CaPin;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/** A test fleet CA (EC P-256, BouncyCastle): server certificates for the fake controller, agent certificates from CSRs. */
+public final class TestCa {
+    private static final char[] PASSWORD = "test".toCharArray();
+
+    public record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
+        /** Key managers presenting this certificate with its issuer in the chain. */
+        public KeyManagerFactory keyManagers() throws Exception {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("key", keys.getPrivate(), PASSWORD, new X509Certificate[] {certificate, issuer});
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, PASSWORD);
+            return factory;
+        }
+    }
+
+    private final KeyPair keys;
+    private final X509Certificate certificate;
+
+    private TestCa(KeyPair keys, X509Certificate certificate) {
+        this.keys = keys;
+        this.certificate = certificate;
+    }
+
+    public static TestCa create(String name) throws Exception {
+        KeyPair keys = ec();
+        Instant now = Instant.now();
+        X500Name subject = new X500Name("CN=" + name);
+        var builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(3650))), subject, keys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        return new TestCa(keys, sign(builder, keys));
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** {@code sha256:<hex>} as {@code fleet ca show} prints it. */
+    public String pin() {
+        return CaPin.of(certificate).toString();
+    }
+
+    public TrustManagerFactory trustManagers() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("ca", certificate);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        return factory;
+    }
+
+    /** A TLS server certificate; names that look like IPv4 addresses become IP SANs. */
+    public Issued server(String... names) throws Exception {
+        KeyPair serverKeys = ec();
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(name(), serial(), Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + names[0]), serverKeys.getPublic());
+        GeneralName[] sans = new GeneralName[names.length];
+        for (int i = 0; i < names.length; i++) {
+            sans[i] = new GeneralName(names[i].matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, names[i]);
+        }
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        return new Issued(serverKeys, sign(builder, keys), certificate);
+    }
+
+    /** An agent certificate for a CSR: the CSR's CN, clientAuth, valid from {@code notBefore} for {@code life}. */
+    public X509Certificate agent(String csrPem, Instant notBefore, Duration life) throws Exception {
+        JcaPKCS10CertificationRequest csr = csr(csrPem);
+        return agent(csr.getSubject(), csr.getPublicKey(), notBefore, life);
+    }
+
+    public X509Certificate agent(X500Name subject, PublicKey key, Instant notBefore, Duration life) throws Exception {
+        var builder = new JcaX509v3CertificateBuilder(name(), serial(), Date.from(notBefore), Date.from(notBefore.plus(life)),
+                subject, key);
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        return sign(builder, keys);
+    }
+
+    public static JcaPKCS10CertificationRequest csr(String pem) throws Exception {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            return new JcaPKCS10CertificationRequest((PKCS10CertificationRequest) parser.readObject());
+        }
+    }
+
+    public static String pem(Object object) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object instanceof java.security.PrivateKey key ? new JcaPKCS8Generator(key, null).generate() : object);
+        }
+        return out.toString();
+    }
+
+    public static KeyPair ec() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private X500Name name() {
+        return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, new SecureRandom());
+    }
+
+    private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair issuer) throws Exception {
+        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+    }
+}

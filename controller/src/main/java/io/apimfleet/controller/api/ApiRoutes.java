@@ -1,0 +1,311 @@
+package io.apimfleet.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.daemon.PeerCertificates;
+import io.apimfleet.controller.daemon.StateWorker;
+import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.metrics.FleetMetrics;
+import io.apimfleet.controller.pki.AgentRegistry;
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.EnrollResult;
+import io.apimfleet.controller.pki.EnrollmentRefused;
+import io.apimfleet.controller.registry.AgentRequestFailed;
+import io.apimfleet.controller.registry.AgentRequests;
+import io.apimfleet.controller.registry.LiveAgents;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.link.AgentRequest;
+import io.apimfleet.protocol.link.AgentView;
+import io.apimfleet.protocol.link.EnrollRequest;
+import io.apimfleet.protocol.link.EnrollResponse;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The controller's HTTPS JSON API (the listener asks for, but does not require, a client
+ * certificate from the fleet CA):
+ * <pre>
+ *   POST /v1/enroll                   EnrollRequest -> EnrollResponse; 403 {error, reason}; no certificate needed
+ *   POST /v1/renew                    {"csr": PEM} -> EnrollResponse; the agent's certificate
+ *   GET  /v1/agents                   [AgentView]                                      admin
+ *   GET  /v1/events?since=N[&follow=true]  NDJSON of FleetEvent with index > N         admin
+ *   POST /v1/nodes/{node}/plan|apply|rollback[?force=true]  Bundle -> AgentReply      admin
+ *   GET  /metrics                     Prometheus text                                  admin
+ * </pre>
+ * Errors are JSON {@code {"error": message, "reason": code}}: 400 malformed, 401 no client
+ * certificate, 403 refused or not the admin, 404, 409 agent not connected, 413 body too large,
+ * 502 agent failed, 504 agent did not answer in time. A join token is never logged or journaled.
+ */
+public final class ApiRoutes {
+    private static final Logger LOG = Logger.getLogger(ApiRoutes.class.getName());
+    static final long ENROLL_BODY_LIMIT = 64 * 1024;
+    static final long BUNDLE_BODY_LIMIT = 32L * 1024 * 1024;
+    private static final Pattern NODE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private final ControllerState state;
+    private final StateWorker worker;
+    private final Journal journal;
+    private final LiveAgents live;
+    private final AgentRequests requests;
+    private final FleetMetrics metrics;
+    private final List<String> bridgeEndpoints;
+
+    public ApiRoutes(ControllerState state, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests,
+                     FleetMetrics metrics, List<String> bridgeEndpoints) {
+        this.state = state;
+        this.worker = worker;
+        this.journal = journal;
+        this.live = live;
+        this.requests = requests;
+        this.metrics = metrics;
+        this.bridgeEndpoints = List.copyOf(bridgeEndpoints);
+    }
+
+    public Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.post("/v1/enroll").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::enroll);
+
+        router.post("/v1/renew").handler(this::requireCertificate);
+        router.post("/v1/renew").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::renew);
+
+        router.get("/v1/agents").handler(this::requireAdmin).handler(this::agents);
+        router.get("/v1/events").handler(this::requireAdmin).handler(this::events);
+        router.get("/metrics").handler(this::requireAdmin).handler(this::metrics);
+        router.post("/v1/nodes/:node/:action").handler(this::requireAdmin);
+        router.post("/v1/nodes/:node/:action").handler(BodyHandler.create(false).setBodyLimit(BUNDLE_BODY_LIMIT)).handler(this::nodeRequest);
+
+        router.errorHandler(400, ctx -> error(ctx, 400, "malformed-request", "the request is malformed"));
+        router.errorHandler(404, ctx -> error(ctx, 404, "not-found", "no such route: " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> error(ctx, 405, "method-not-allowed", ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> error(ctx, 413, "too-large", "the request body is too large"));
+        router.errorHandler(500, ctx -> {
+            LOG.log(Level.WARNING, "internal error on " + ctx.request().path(), ctx.failure());
+            error(ctx, 500, "internal", "internal error; the controller's log has the details");
+        });
+        return router;
+    }
+
+    // ------------------------------------------------------------------ enrollment
+
+    private void enroll(RoutingContext ctx) {
+        EnrollRequest request;
+        try {
+            request = Json.mapper().readValue(bytes(ctx), EnrollRequest.class);
+        } catch (java.io.IOException e) {
+            error(ctx, 400, "malformed-request", "the body is not an EnrollRequest {token, csr}");
+            return;
+        }
+        if (request == null || request.token() == null || request.csr() == null) {
+            error(ctx, 400, "malformed-request", "an EnrollRequest needs both token and csr");
+            return;
+        }
+        worker.call(() -> state.enrollment().enroll(request.token(), request.csr(), Instant.now()))
+                .onSuccess(result -> {
+                    metrics.enrollment("issued");
+                    json(ctx, 200, response(result));
+                })
+                .onFailure(failure -> refusal(ctx, failure));
+    }
+
+    private void renew(RoutingContext ctx) {
+        X509Certificate current = PeerCertificates.leaf(() -> ctx.request().connection().peerCertificates());
+        String csr;
+        try {
+            JsonNode body = Json.mapper().readTree(bytes(ctx));
+            csr = body == null || !body.path("csr").isTextual() ? null : body.path("csr").asText();
+        } catch (java.io.IOException e) {
+            csr = null;
+        }
+        if (csr == null) {
+            error(ctx, 400, "malformed-request", "the body must be {\"csr\": \"<PEM>\"}");
+            return;
+        }
+        String pem = csr;
+        worker.call(() -> state.enrollment().renew(current, pem, Instant.now()))
+                .onSuccess(result -> {
+                    metrics.enrollment("renewed");
+                    json(ctx, 200, response(result));
+                })
+                .onFailure(failure -> refusal(ctx, failure));
+    }
+
+    private EnrollResponse response(EnrollResult result) {
+        return new EnrollResponse(result.node(), result.certificatePem(), result.caCertificatePem(), bridgeEndpoints);
+    }
+
+    private void refusal(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof EnrollmentRefused refused) {
+            metrics.enrollment(ctx.request().path().endsWith("/renew") ? "renew-refused:" + refused.code() : "refused:" + refused.code());
+            error(ctx, 403, refused.code(), refused.getMessage());
+            return;
+        }
+        LOG.log(Level.WARNING, "enrollment failed", failure);
+        error(ctx, 500, "internal", "internal error; the controller's log has the details");
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    private void requireCertificate(RoutingContext ctx) {
+        if (PeerCertificates.leaf(() -> ctx.request().connection().peerCertificates()) == null) {
+            error(ctx, 401, "no-certificate", "this route needs a client certificate from the fleet CA");
+            return;
+        }
+        ctx.next();
+    }
+
+    private void requireAdmin(RoutingContext ctx) {
+        X509Certificate leaf = PeerCertificates.leaf(() -> ctx.request().connection().peerCertificates());
+        if (leaf == null) {
+            error(ctx, 401, "no-certificate", "this route needs the admin client certificate (<state>/admin/admin.crt from fleet init)");
+            return;
+        }
+        if (!ControllerState.ADMIN_CN.equals(PeerCertificates.commonName(leaf))
+                || !leaf.getIssuerX500Principal().equals(state.fleetCa().certificate().getSubjectX500Principal())) {
+            error(ctx, 403, "not-admin", "this route is for the admin certificate (CN=" + ControllerState.ADMIN_CN + "), not "
+                    + leaf.getSubjectX500Principal().getName());
+            return;
+        }
+        ctx.next();
+    }
+
+    private void agents(RoutingContext ctx) {
+        worker.call(() -> state.agents().list()).onSuccess(enrolled -> {
+            Instant now = Instant.now();
+            Map<String, AgentView> views = new TreeMap<>();
+            for (AgentRegistry.Agent agent : enrolled) {
+                Long daysLeft = Math.floorDiv(Duration.between(now, agent.latest().notAfter()).toSeconds(), 86_400L);
+                views.put(agent.node(), view(agent.node(), live.get(agent.node()).orElse(null), daysLeft));
+            }
+            for (LiveAgents.Live connection : live.all()) {
+                views.computeIfAbsent(connection.node(), n -> view(n, connection, null));
+            }
+            json(ctx, 200, new ArrayList<>(views.values()));
+        }).onFailure(ctx::fail);
+    }
+
+    private static AgentView view(String node, LiveAgents.Live connection, Long daysLeft) {
+        if (connection == null) {
+            return new AgentView(node, null, false, null, null, 0, daysLeft, null);
+        }
+        var facts = connection.facts();
+        return new AgentView(node, facts == null ? null : facts.hostname(), connection.connected(), connection.lastHeartbeat(),
+                facts == null ? null : facts.productState(), facts == null ? 0 : facts.bundleRevision(), daysLeft, facts);
+    }
+
+    private void events(RoutingContext ctx) {
+        long since;
+        try {
+            List<String> given = ctx.queryParam("since");
+            since = given.isEmpty() ? 0 : Long.parseLong(given.get(0));
+            if (since < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            error(ctx, 400, "malformed-request", "since must be a journal index (0 or more)");
+            return;
+        }
+        boolean follow = ctx.queryParam("follow").stream().anyMatch("true"::equalsIgnoreCase);
+        new EventStream(journal, ctx.response(), since, follow).start();
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    }
+
+    private void nodeRequest(RoutingContext ctx) {
+        String node = ctx.pathParam("node");
+        AgentRequest.Kind kind = switch (ctx.pathParam("action")) {
+            case "plan" -> AgentRequest.Kind.PLAN;
+            case "apply" -> AgentRequest.Kind.APPLY;
+            case "rollback" -> AgentRequest.Kind.ROLLBACK;
+            default -> null;
+        };
+        if (kind == null) {
+            error(ctx, 404, "not-found", "no such route: POST " + ctx.request().path() + " (plan, apply or rollback)");
+            return;
+        }
+        if (node == null || !NODE.matcher(node).matches()) {
+            error(ctx, 400, "malformed-request", "'" + node + "' is not a node name");
+            return;
+        }
+        Bundle bundle = null;
+        Buffer body = ctx.body().buffer();
+        if (body != null && body.length() > 0) {
+            try {
+                bundle = Json.mapper().readValue(body.getBytes(), Bundle.class);
+            } catch (java.io.IOException e) {
+                error(ctx, 400, "malformed-request", "the body is not a bundle: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+                return;
+            }
+        }
+        if (bundle == null && kind != AgentRequest.Kind.ROLLBACK) {
+            error(ctx, 400, "malformed-request", "a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " request needs the node's bundle as its body");
+            return;
+        }
+        if (bundle != null && !node.equals(bundle.node())) {
+            error(ctx, 400, "malformed-request", "the bundle is for node " + bundle.node() + ", not " + node);
+            return;
+        }
+        boolean force = ctx.queryParam("force").stream().anyMatch("true"::equalsIgnoreCase);
+        requests.request(node, new AgentRequest(kind, bundle, force))
+                .onSuccess(reply -> json(ctx, 200, reply))
+                .onFailure(failure -> {
+                    if (failure instanceof AgentRequestFailed failed) {
+                        int status = switch (failed.reason()) {
+                            case NOT_CONNECTED -> 409;
+                            case TIMEOUT -> 504;
+                            case FAILED -> 502;
+                        };
+                        error(ctx, status, failed.reason().code(), failed.getMessage());
+                    } else {
+                        ctx.fail(failure);
+                    }
+                });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static byte[] bytes(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        return body == null ? new byte[0] : body.getBytes();
+    }
+
+    static void json(RoutingContext ctx, int status, Object value) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        String text;
+        try {
+            text = Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(text);
+    }
+
+    static void error(RoutingContext ctx, int status, String reason, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.put("reason", reason);
+        json(ctx, status, body);
+    }
+}

@@ -1,0 +1,316 @@
+package io.apimfleet.controller.bridge;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.apimfleet.controller.daemon.PeerCertificates;
+import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.metrics.FleetMetrics;
+import io.apimfleet.controller.pki.NodeNames;
+import io.apimfleet.controller.registry.LiveAgents;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.link.Addresses;
+import io.apimfleet.protocol.link.Heartbeat;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The TCP event-bus bridge agents connect to: TLS with a client certificate from the fleet CA
+ * required (and checked against the revocation list at every handshake), and every frame
+ * authorised in the bridge-event handler by the certificate's CN:
+ * <ul>
+ *   <li>{@code register}/{@code unregister} only under {@code fleet.agent.<CN>.};</li>
+ *   <li>{@code send}/{@code publish} only to {@code fleet.controller.*}, and {@code send} to a reply
+ *       address the controller gave that agent ({@link GivenReplies});</li>
+ *   <li>every {@code send}/{@code publish} let through carries {@link Addresses#VERIFIED_NODE} = CN,
+ *       whatever the agent put there.</li>
+ * </ul>
+ * Each refusal is answered by the bridge with an {@code err} frame and journaled as
+ * {@code bridge.refused {node, address, kind, reason}}. Heartbeats feed {@link LiveAgents}; agent
+ * events are journaled under the verified name.
+ */
+public final class AgentBridge {
+    private static final Logger LOG = Logger.getLogger(AgentBridge.class.getName());
+    public static final String REFUSED = "bridge.refused";
+    /** Event types the controller journals itself: an agent may not send them. */
+    private static final List<String> RESERVED_TYPES = List.of("agent.connected", "agent.lost", "agent.enrolled", "agent.removed",
+            "enroll.", "renew.", "token.", "state.", "bridge.", "rollout.", "controller.");
+    private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9-]{0,30}(\\.[a-z0-9-]{1,30}){1,3}");
+    private static final int MAX_EVENT_FIELDS_BYTES = 64 * 1024;
+    private static final int MAX_LOGGED_ADDRESS = 200;
+    /** Vert.x's reply addresses start so; never put this in a PermittedOptions rule. */
+    private static final String REPLY_PREFIX = "__vertx.reply.";
+
+    private final Vertx vertx;
+    private final Journal journal;
+    private final LiveAgents live;
+    private final FleetMetrics metrics;
+    private final GivenReplies replies;
+    private final Supplier<Set<String>> revokedSerials;
+    private final List<TcpEventBusBridge> listeners = new ArrayList<>();
+    private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+    /** The connection each node registered its command address over last (event-loop confined). */
+    private final Map<String, NetSocket> commandSockets = new HashMap<>();
+    private long sweepTimer = -1;
+
+    /**
+     * @param replyTtl how long a reply address given to an agent stays usable (the request timeout)
+     * @param revokedSerials the revoked serials (lower-case hex) as last read; refreshed by the caller
+     */
+    public AgentBridge(Vertx vertx, Journal journal, LiveAgents live, FleetMetrics metrics, Duration replyTtl,
+                       Supplier<Set<String>> revokedSerials) {
+        this.vertx = vertx;
+        this.journal = journal;
+        this.live = live;
+        this.metrics = metrics;
+        this.replies = new GivenReplies(replyTtl.plusSeconds(5));
+        this.revokedSerials = revokedSerials;
+    }
+
+    /** Registers the controller's consumers and the reply tracking; call once, on the controller's context. */
+    public void start() {
+        vertx.eventBus().addOutboundInterceptor(replies);
+        consumers.add(vertx.eventBus().consumer(Addresses.HEARTBEAT, this::onHeartbeat));
+        consumers.add(vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent));
+        sweepTimer = vertx.setPeriodic(5_000, id -> replies.expire());
+    }
+
+    /** Listens on {@code host:port} with the controller's certificate; only the fleet CA's (unrevoked) clients get in. */
+    public Future<Void> listen(String host, int port, KeyCertOptions identity, TrustOptions fleetCaTrust) {
+        NetServerOptions tls = new NetServerOptions()
+                .setSsl(true)
+                .setClientAuth(ClientAuth.REQUIRED)
+                .setKeyCertOptions(identity)
+                .setTrustOptions(fleetCaTrust)
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
+                .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                // handshake work (signatures, the revocation list's file check) runs on a worker, not the event loop
+                .setSslEngineOptions(new JdkSSLEngineOptions().setUseWorkerThread(true))
+                .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setReuseAddress(true);
+        BridgeOptions permitted = new BridgeOptions()
+                // replies are not listed here: the handler allows them, and the bridge's own per-socket table applies
+                .addInboundPermitted(new PermittedOptions().setAddressRegex("fleet\\.controller\\..+"))
+                .addOutboundPermitted(new PermittedOptions().setAddressRegex("fleet\\.agent\\..+"));
+        TcpEventBusBridge bridge = TcpEventBusBridge.create(vertx, permitted, tls, this::authorise);
+        listeners.add(bridge);
+        return bridge.listen(port, host).mapEmpty();
+    }
+
+    public Future<Void> close() {
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+        vertx.eventBus().removeOutboundInterceptor(replies);
+        List<Future<Void>> closing = new ArrayList<>();
+        consumers.forEach(c -> closing.add(c.unregister()));
+        listeners.forEach(l -> closing.add(l.close()));
+        return Future.join(closing).mapEmpty();
+    }
+
+    // ------------------------------------------------------------------ authorisation
+
+    /** The bridge-event handler: always completes the event, true or false. */
+    void authorise(BridgeEvent event) {
+        try {
+            event.complete(decide(event));
+        } catch (RuntimeException e) {
+            LOG.warning("bridge frame refused after an error: " + e);
+            event.tryComplete(false);
+        }
+    }
+
+    private boolean decide(BridgeEvent event) {
+        switch (event.type()) {
+            case SOCKET_CREATED, SOCKET_CLOSED, SOCKET_IDLE, SOCKET_ERROR, REGISTERED, RECEIVE:
+                return true;
+            default:
+                break;
+        }
+        X509Certificate leaf = PeerCertificates.leaf(() -> event.socket().peerCertificates());
+        String node = PeerCertificates.commonName(leaf);
+        JsonObject raw = event.getRawMessage();
+        String address = raw == null ? null : raw.getValue("address") instanceof String a ? a : null;
+        String kind = event.type().name().toLowerCase(Locale.ROOT);
+        if (leaf == null || node == null) {
+            // cannot happen with ClientAuth.REQUIRED; refuse rather than trust
+            event.socket().close();
+            return refuse("(no certificate)", address, kind, "no-certificate");
+        }
+        if (!isAgentName(node)) {
+            // the fleet CA also signs the admin's certificate (CN=fleet-admin): it is no agent
+            event.socket().close();
+            return refuse(node, address, kind, "not-an-agent");
+        }
+        if (revokedSerials.get().contains(leaf.getSerialNumber().toString(16))) {
+            event.socket().close();
+            return refuse(node, address, kind, "certificate-revoked");
+        }
+        switch (event.type()) {
+            case SOCKET_PING:
+                return true;
+            case REGISTER:
+                if (!Addresses.ownedBy(address, node)) {
+                    return refuse(node, address, kind, "not-own-address");
+                }
+                replaceEarlierConnection(node, address, event.socket());
+                return true;
+            case UNREGISTER:
+                return Addresses.ownedBy(address, node) || refuse(node, address, kind, "not-own-address");
+            case PUBLISH:
+                if (address != null && address.startsWith(Addresses.CONTROLLER_PREFIX)) {
+                    return stamp(event, raw, node);
+                }
+                return refuse(node, address, kind, "not-a-controller-address");
+            case SEND:
+                if (address != null && address.startsWith(Addresses.CONTROLLER_PREFIX)) {
+                    return stamp(event, raw, node);
+                }
+                if (address != null && replies.take(address, node)) {
+                    return stamp(event, raw, node);
+                }
+                return refuse(node, address, kind, sendRefusal(address));
+            default:
+                return refuse(node, address, kind, "unknown-frame-type");
+        }
+    }
+
+    /**
+     * A node has one identity and one agent: when it registers its command address over a new
+     * connection, an earlier one still open (a restarted agent whose old connection the network
+     * never closed) is closed, so requests do not go to a socket nobody reads.
+     */
+    private void replaceEarlierConnection(String node, String address, NetSocket socket) {
+        if (!Addresses.commands(node).equals(address)) {
+            return;
+        }
+        NetSocket earlier = commandSockets.put(node, socket);
+        if (earlier != null && earlier != socket) {
+            LOG.info("agent " + node + " registered over a new connection; closing its earlier one");
+            earlier.close();
+        }
+    }
+
+    private static boolean isAgentName(String node) {
+        try {
+            NodeNames.check(node);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String sendRefusal(String address) {
+        if (address == null) {
+            return "no-address";
+        }
+        if (address.startsWith(Addresses.AGENT_PREFIX)) {
+            return "agent-address";
+        }
+        return address.startsWith(REPLY_PREFIX) ? "reply-not-given" : "not-a-controller-address";
+    }
+
+    /** Overwrites the verified-node header with the certificate's CN; false when the headers are malformed. */
+    private boolean stamp(BridgeEvent event, JsonObject raw, String node) {
+        Object given = raw.getValue("headers");
+        JsonObject headers;
+        if (given == null) {
+            headers = new JsonObject();
+        } else if (given instanceof JsonObject object) {
+            headers = object;
+        } else {
+            return refuse(node, raw.getString("address"), event.type().name().toLowerCase(Locale.ROOT), "malformed-headers");
+        }
+        headers.remove("codecName");   // only the controller picks codecs
+        headers.put(Addresses.VERIFIED_NODE, node);
+        raw.put("headers", headers);
+        event.setRawMessage(raw);
+        return true;
+    }
+
+    private boolean refuse(String node, String address, String kind, String reason) {
+        metrics.bridgeRefused(kind);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("node", node);
+        fields.put("address", address == null ? "(none)"
+                : address.length() > MAX_LOGGED_ADDRESS ? address.substring(0, MAX_LOGGED_ADDRESS) + "…" : address);
+        fields.put("kind", kind);
+        fields.put("reason", reason);
+        journal.record(REFUSED, fields);
+        return false;
+    }
+
+    // ------------------------------------------------------------------ what agents send
+
+    private void onHeartbeat(Message<Object> message) {
+        String node = message.headers().get(Addresses.VERIFIED_NODE);
+        if (node == null) {
+            return;   // not from an agent through the bridge
+        }
+        metrics.heartbeat();
+        Heartbeat heartbeat = null;
+        try {
+            heartbeat = Json.mapper().readValue(encode(message.body()), Heartbeat.class);
+        } catch (JsonProcessingException e) {
+            LOG.fine("unreadable heartbeat from " + node + ": " + e.getOriginalMessage());
+        }
+        live.heartbeat(node, heartbeat);
+    }
+
+    private void onEvent(Message<Object> message) {
+        String node = message.headers().get(Addresses.VERIFIED_NODE);
+        if (node == null || !(message.body() instanceof JsonObject body)) {
+            return;
+        }
+        String type = body.getValue("type") instanceof String t ? t : null;
+        if (type == null || !EVENT_TYPE.matcher(type).matches() || RESERVED_TYPES.stream().anyMatch(type::startsWith)) {
+            LOG.info("event from " + node + " ignored: its type " + (type == null ? "is missing" : "'" + type + "' is not one an agent may send"));
+            return;
+        }
+        Object fieldsValue = body.getValue("fields");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (fieldsValue instanceof JsonObject given) {
+            if (given.encode().length() > MAX_EVENT_FIELDS_BYTES) {
+                LOG.info("event " + type + " from " + node + " ignored: its fields exceed " + MAX_EVENT_FIELDS_BYTES + " bytes");
+                return;
+            }
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> plain = Json.mapper().readValue(given.encode(), Map.class);
+                fields.putAll(plain);
+            } catch (JsonProcessingException e) {
+                return;
+            }
+        }
+        fields.put("node", node);   // the verified name, whatever the body said
+        journal.record(type, fields);
+    }
+
+    private static String encode(Object body) {
+        return body instanceof JsonObject object ? object.encode() : String.valueOf(body);
+    }
+}

@@ -1,0 +1,235 @@
+package io.apimfleet.controller.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.pki.Pem;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.link.AgentReply;
+import io.apimfleet.protocol.link.AgentView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The CLI's side of the controller's HTTPS API: mutual TLS with the admin certificate
+ * {@code fleet init} wrote ({@code <state>/admin/admin.crt}, {@code admin.key}), trusting only the
+ * fleet CA ({@code admin/ca.crt}), host name verified. Failures are
+ * {@link ControllerUnreachable} (nothing reached the controller) or {@link ControllerApiException}
+ * (it answered with an error).
+ */
+public final class ControllerClient {
+    public static final String ADMIN_CRT = "admin/admin.crt";
+    public static final String ADMIN_KEY = "admin/admin.key";
+    public static final String ADMIN_CA = "admin/ca.crt";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Longer than the controller's 30 s for an agent: its 504 should arrive, not ours. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final URI base;
+    private final HttpClient http;
+
+    public ControllerClient(URI base, SSLContext tls) {
+        String text = base.toString();
+        this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        if (!"https".equals(this.base.getScheme())) {
+            throw new IllegalArgumentException("the controller URL must be https://HOST:PORT, not " + base);
+        }
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .build();
+    }
+
+    /** The admin's client, from the state directory's admin files. */
+    public static ControllerClient admin(Path stateDir, URI controller) {
+        X509Certificate ca = Pem.readCertificate(stateDir.resolve(ADMIN_CA));
+        List<X509Certificate> chain = Pem.readCertificates(stateDir.resolve(ADMIN_CRT));
+        PrivateKey key = Pem.readPrivateKey(stateDir.resolve(ADMIN_KEY));
+        return new ControllerClient(controller, tls(key, chain, ca));
+    }
+
+    /** TLS trusting {@code ca} alone; with {@code key} and {@code chain} null, no client certificate. */
+    public static SSLContext tls(PrivateKey key, List<X509Certificate> chain, X509Certificate ca) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("fleet-ca", ca);
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+            trustManagers.init(trust);
+            KeyManagerFactory keyManagers = null;
+            if (key != null) {
+                KeyStore identity = KeyStore.getInstance("PKCS12");
+                identity.load(null, null);
+                identity.setKeyEntry("me", key, new char[0], chain.toArray(X509Certificate[]::new));
+                keyManagers = KeyManagerFactory.getInstance("PKIX");
+                keyManagers.init(identity, new char[0]);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** {@code GET /v1/agents}. */
+    public List<AgentView> agents() {
+        return read(get("/v1/agents"), new TypeReference<List<AgentView>>() { });
+    }
+
+    /** {@code POST /v1/nodes/NODE/ACTION} (plan, apply, rollback) with the bundle; the agent's reply. */
+    public AgentReply nodeRequest(String node, String action, Bundle bundle, boolean force) {
+        byte[] body;
+        try {
+            body = bundle == null ? new byte[0] : Json.mapper().writeValueAsBytes(bundle);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri("/v1/nodes/" + node + "/" + action + (force ? "?force=true" : "")))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return read(send(request), AgentReply.class);
+    }
+
+    /** {@code GET /metrics}: Prometheus text. */
+    public String metrics() {
+        return checked(get("/metrics"));
+    }
+
+    /**
+     * {@code GET /v1/events?since=N[&follow=true]}: calls {@code line} with each NDJSON line as it
+     * arrives; with follow, returns only when the controller closes the stream.
+     */
+    public void events(long since, boolean follow, Consumer<String> line) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/v1/events?since=" + since + (follow ? "&follow=true" : "")));
+        if (!follow) {
+            builder.timeout(REQUEST_TIMEOUT);
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControllerUnreachable("interrupted", e);
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(body, StandardCharsets.UTF_8)).lines()) {
+                lines.filter(l -> !l.isBlank()).forEach(line);
+            } catch (UncheckedIOException e) {
+                throw new ControllerUnreachable("the event stream from " + base + " broke: " + e.getCause().getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** One request as it is (for callers that need the status themselves). */
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControllerUnreachable("interrupted", e);
+        }
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create(base + pathAndQuery);
+    }
+
+    private HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build());
+    }
+
+    private static <T> T read(HttpResponse<String> response, Class<T> type) {
+        try {
+            return Json.mapper().readValue(checked(response), type);
+        } catch (IOException e) {
+            throw new ControllerApiException(response.statusCode(), "unreadable", "the controller's answer is not what was expected: " + e.getMessage());
+        }
+    }
+
+    private static <T> T read(HttpResponse<String> response, TypeReference<T> type) {
+        try {
+            return Json.mapper().readValue(checked(response), type);
+        } catch (IOException e) {
+            throw new ControllerApiException(response.statusCode(), "unreadable", "the controller's answer is not what was expected: " + e.getMessage());
+        }
+    }
+
+    private static String checked(HttpResponse<String> response) {
+        if (response.statusCode() / 100 != 2) {
+            throw failure(response.statusCode(), response.body());
+        }
+        return response.body();
+    }
+
+    private static ControllerApiException failure(int status, String body) {
+        String reason = "http-" + status;
+        String message = "the controller answered " + status;
+        try {
+            JsonNode error = Json.mapper().readTree(body);
+            if (error != null && error.path("reason").isTextual()) {
+                reason = error.path("reason").asText();
+            }
+            if (error != null && error.path("error").isTextual()) {
+                message = error.path("error").asText();
+            }
+        } catch (IOException ignored) {
+            // not JSON: keep the status
+        }
+        return new ControllerApiException(status, reason, message);
+    }
+
+    private ControllerUnreachable unreachable(IOException e) {
+        String why;
+        if (e instanceof HttpConnectTimeoutException) {
+            why = "connection timed out";
+        } else if (e instanceof HttpTimeoutException) {
+            why = "no answer in time";
+        } else if (e instanceof ConnectException) {
+            why = "connection refused";
+        } else if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+            why = "TLS failed (" + (e.getMessage() == null ? e.getCause() : e.getMessage()) + "); is it this fleet's controller, and is the admin certificate valid?";
+        } else {
+            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new ControllerUnreachable("cannot reach the controller at " + base + ": " + why, e);
+    }
+}

@@ -1,0 +1,315 @@
+package io.apimfleet.controller.daemon;
+
+import io.apimfleet.controller.api.ApiRoutes;
+import io.apimfleet.controller.bridge.AgentBridge;
+import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.metrics.FleetMetrics;
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.RevocationList;
+import io.apimfleet.controller.registry.AgentRequests;
+import io.apimfleet.controller.registry.LiveAgents;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The controller daemon ({@code fleet controller run}): the HTTPS API and the agents' event-bus
+ * bridge on every bind address, over one Vert.x instance whose single verticle owns the live
+ * state (connections, reply addresses); the state directory is touched only from the
+ * {@link StateWorker}. Everything persistent (agents, tokens, journal) is in the state
+ * directory, so a restart on the same state comes back with all of it; the table of connected
+ * agents refills from their next heartbeats.
+ */
+public final class ControllerDaemon {
+    /**
+     * How the daemon runs.
+     *
+     * @param bind             the addresses both listeners bind (default 127.0.0.1)
+     * @param apiPort          the HTTPS API (default 7443; 0 picks a free port)
+     * @param bridgePort       the agents' bridge (default 7444; agents learn it at enrollment, so not 0)
+     * @param heartbeatTimeout silence after which an agent is lost (default 15 s; agents beat every 5 s)
+     * @param requestTimeout   how long a request to an agent may take (default 30 s)
+     * @param journalPoll      how often the journal file is checked for entries written by other processes
+     */
+    public record Options(List<String> bind, int apiPort, int bridgePort, Duration heartbeatTimeout, Duration requestTimeout,
+                          Duration journalPoll) {
+        public static final int DEFAULT_API_PORT = 7443;
+        public static final int DEFAULT_BRIDGE_PORT = 7444;
+
+        public Options {
+            bind = List.copyOf(bind == null || bind.isEmpty() ? List.of("127.0.0.1") : bind);
+            Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(journalPoll, "journalPoll");
+            if (apiPort < 0 || apiPort > 65535) {
+                throw new IllegalArgumentException("--api-port must be 0..65535, not " + apiPort);
+            }
+            if (bridgePort < 1 || bridgePort > 65535) {
+                throw new IllegalArgumentException("--bridge-port must be 1..65535 (agents are told it at enrollment), not " + bridgePort);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(List.of("127.0.0.1"), DEFAULT_API_PORT, DEFAULT_BRIDGE_PORT, Duration.ofSeconds(15),
+                    Duration.ofSeconds(30), Duration.ofMillis(250));
+        }
+
+        public Options withBind(List<String> addresses) {
+            return new Options(addresses, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll);
+        }
+
+        public Options withPorts(int api, int bridge) {
+            return new Options(bind, api, bridge, heartbeatTimeout, requestTimeout, journalPoll);
+        }
+
+        public Options withHeartbeatTimeout(Duration timeout) {
+            return new Options(bind, apiPort, bridgePort, timeout, requestTimeout, journalPoll);
+        }
+
+        public Options withRequestTimeout(Duration timeout) {
+            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, timeout, journalPoll);
+        }
+    }
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Micrometer warns once that Vert.x re-registers its connection and request gauges (benign:
+     * vertx-micrometer 5.0.7 registers one per connection and Micrometer 1.17 keeps the first);
+     * held here so the level sticks.
+     */
+    private static final java.util.logging.Logger DOUBLE_REGISTRATION = java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
+    static {
+        DOUBLE_REGISTRATION.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    private final ControllerState state;
+    private final Options options;
+    private final Vertx vertx;
+    private final FleetMetrics metrics;
+    private final ServerIdentity identity;
+    private final Controller controller;
+
+    private ControllerDaemon(ControllerState state, Options options, Vertx vertx, FleetMetrics metrics, ServerIdentity identity) {
+        this.state = state;
+        this.options = options;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.identity = identity;
+        this.controller = new Controller();
+    }
+
+    /**
+     * Starts the daemon and waits until both listeners are up (call from a plain thread, never an
+     * event loop).
+     *
+     * @throws IllegalStateException when a listener cannot bind (the message says which) or start takes too long
+     */
+    public static ControllerDaemon start(ControllerState state, Options options) {
+        ServerIdentity identity = ServerIdentity.issue(state, options.bind(), Instant.now());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerMetricsOptions vertxMetrics = new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(true)
+                // a registry of its own per daemon; no event-bus address or remote address labels (reply addresses are unbounded)
+                .setRegistryName("apim-fleet-" + UUID.randomUUID())
+                .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
+                // requests to agents are measured by fleet_agent_requests; per-address event-bus series would be unbounded
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4).setMetricsOptions(vertxMetrics))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        ControllerDaemon daemon = new ControllerDaemon(state, options, vertx, new FleetMetrics(registry), identity);
+        try {
+            vertx.deployVerticle(daemon.controller).toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return daemon;
+        } catch (ExecutionException | TimeoutException e) {
+            daemon.close(Duration.ofSeconds(10));
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("the controller could not start: " + describe(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            daemon.close(Duration.ofSeconds(10));
+            throw new IllegalStateException("interrupted while starting the controller", e);
+        }
+    }
+
+    /** Stops both listeners and Vert.x, waiting at most {@code wait}. */
+    public void close(Duration wait) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // leave: the process is going anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            metrics.close();
+        }
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The API's port (the bound one when {@link Options#apiPort()} was 0). */
+    public int apiPort() {
+        return controller.apiPort;
+    }
+
+    public int bridgePort() {
+        return options.bridgePort();
+    }
+
+    /** {@code sha256:<hex>}: the pin agents join with. */
+    public String caHash() {
+        return "sha256:" + state.fleetCa().spkiSha256();
+    }
+
+    public ServerIdentity identity() {
+        return identity;
+    }
+
+    /** Where agents are told to connect: {@code ADVERTISED-HOST:BRIDGE-PORT}. */
+    public List<String> bridgeEndpoints() {
+        String host = ServerIdentity.hostOf(state.advertise());
+        return List.of((host.contains(":") ? "[" + host + "]" : host) + ":" + options.bridgePort());
+    }
+
+    /** One line per listener, as {@code fleet controller run} prints them. */
+    public List<String> listenerLines() {
+        List<String> lines = new ArrayList<>();
+        for (String bind : options.bind()) {
+            lines.add("API     https://" + hostPort(bind, apiPort()) + "  (enrollment and the fleet CLI; admin client certificate for the CLI)");
+        }
+        for (String bind : options.bind()) {
+            lines.add("bridge  " + hostPort(bind, bridgePort()) + "  (agents; mutual TLS, fleet CA certificates only; advertised as "
+                    + String.join(", ", bridgeEndpoints()) + ")");
+        }
+        return lines;
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof java.net.BindException || (cause != null && cause.getMessage() != null && cause.getMessage().contains("Address already in use"))) {
+            return "a port is already in use (" + cause.getMessage() + "); is another controller running?";
+        }
+        return cause == null ? "unknown error" : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    /** The one verticle: everything live runs on its event loop. */
+    private final class Controller extends VerticleBase {
+        private StateWorker worker;
+        private Journal journal;
+        private LiveAgents live;
+        private AgentBridge bridge;
+        private final List<HttpServer> servers = new ArrayList<>();
+        private volatile Set<String> revoked = Set.of();
+        private volatile int apiPort;
+        private long revocationTimer = -1;
+
+        @Override
+        public Future<?> start() {
+            worker = new StateWorker(vertx, "apim-fleet-state-" + UUID.randomUUID());
+            journal = new Journal(state, worker);
+            live = new LiveAgents(journal, options.heartbeatTimeout());
+            metrics.gauges(live::connectedCount, journal::size);
+            bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked);
+            AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout());
+            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints()).router(vertx);
+            RevocationList revocations = state.revocations();
+
+            return journal.start(vertx, options.journalPoll())
+                    .compose(v -> refreshRevocations(revocations))
+                    .compose(v -> {
+                        live.start(vertx);
+                        bridge.start();
+                        revocationTimer = vertx.setPeriodic(2_000, id -> refreshRevocations(revocations));
+                        // one after the other: with --api-port 0 the first listener picks the port the others use
+                        Future<Void> listening = Future.succeededFuture();
+                        for (String host : options.bind()) {
+                            listening = listening.compose(x -> listenApi(router, host).mapEmpty());
+                        }
+                        for (String host : options.bind()) {
+                            listening = listening.compose(x -> bridge.listen(host, options.bridgePort(), identity.keyCertOptions(), identity.trustOptions()));
+                        }
+                        return listening;
+                    })
+                    .compose(v -> journal.record("controller.started", java.util.Map.of(
+                            "api", options.bind().stream().map(h -> hostPort(h, apiPort)).collect(Collectors.joining(", ")),
+                            "bridge", options.bind().stream().map(h -> hostPort(h, options.bridgePort())).collect(Collectors.joining(", ")),
+                            "certificateSerial", identity.certificate().getSerialNumber().toString(16))));
+        }
+
+        private Future<HttpServer> listenApi(Router router, String host) {
+            HttpServerOptions tls = new HttpServerOptions()
+                    .setSsl(true)
+                    .setClientAuth(ClientAuth.REQUEST)
+                    .setKeyCertOptions(identity.keyCertOptions())
+                    .setTrustOptions(identity.trustOptions())
+                    .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
+                    .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                    // handshake work (signatures, the revocation list's file check) runs on a worker, not the event loop
+                    .setSslEngineOptions(new JdkSSLEngineOptions().setUseWorkerThread(true))
+                    .setReuseAddress(true);
+            // one port for every bind address: the first listener may have picked it (api port 0)
+            int port = apiPort != 0 ? apiPort : options.apiPort();
+            return vertx.createHttpServer(tls).requestHandler(router).listen(port, host).onSuccess(server -> {
+                servers.add(server);
+                apiPort = server.actualPort();
+            });
+        }
+
+        private Future<Void> refreshRevocations(RevocationList revocations) {
+            return worker.call(() -> revocations.entries().stream().map(RevocationList.Revoked::serial).collect(Collectors.toUnmodifiableSet()))
+                    .onSuccess(serials -> revoked = serials)
+                    .mapEmpty();
+        }
+
+        @Override
+        public Future<?> stop() {
+            if (revocationTimer >= 0) {
+                vertx.cancelTimer(revocationTimer);
+            }
+            live.stop();
+            return journal.record("controller.stopped", java.util.Map.of())
+                    .recover(failure -> Future.succeededFuture())
+                    .compose(v -> {
+                        journal.stop();
+                        List<Future<?>> closing = new ArrayList<>();
+                        closing.add(bridge.close());
+                        servers.forEach(s -> closing.add(s.close()));
+                        return Future.join(closing);
+                    })
+                    .eventually(() -> worker.close());
+        }
+    }
+}

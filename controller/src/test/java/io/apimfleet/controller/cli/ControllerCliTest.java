@@ -1,0 +1,207 @@
+package io.apimfleet.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.controller.pki.TestStates;
+import io.apimfleet.controller.testing.RunningController;
+import io.apimfleet.controller.testing.TestAgent;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.bundle.ApplyResult;
+import io.apimfleet.protocol.bundle.FileChange;
+import io.apimfleet.protocol.bundle.OperationResult;
+import io.apimfleet.protocol.link.Addresses;
+import io.apimfleet.protocol.link.AgentReply;
+import io.apimfleet.protocol.link.AgentRequest;
+import io.apimfleet.protocol.link.BridgeFrame;
+import io.vertx.core.Vertx;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The admin commands against a running controller: agents, status, events, plan; and controller run itself. */
+class ControllerCliTest {
+    @TempDir
+    Path tmp;
+
+    RunningController controller;
+    Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void tearDown() {
+        vertx.close();
+        if (controller != null) {
+            controller.close();
+        }
+    }
+
+    private FleetRun fleet(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--state";
+        all[args.length + 1] = controller.state().dir().toString();
+        all[args.length + 2] = "--controller";
+        all[args.length + 3] = controller.api().toString();
+        return FleetRun.of(all);
+    }
+
+    private TestAgent connected(String node) throws Exception {
+        TestAgent agent = TestAgent.connect(vertx, controller.bridgePort(), controller.enroll(node), controller.caPem());
+        agent.register(Addresses.commands(node));
+        agent.heartbeat(node + ".example", null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> controller.admin().agents().stream().anyMatch(v -> v.node().equals(node) && v.connected()));
+        return agent;
+    }
+
+    private Path spec(String name) throws Exception {
+        Path spec = tmp.resolve(name);
+        try (InputStream fixture = getClass().getResourceAsStream("/specs/" + name)) {
+            Files.copy(fixture, spec);
+        }
+        return spec;
+    }
+
+    @Test
+    void agentsShowsTheLiveViewOfTheController() throws Exception {
+        controller = RunningController.start(tmp);
+        controller.enroll("gw1");
+        try (TestAgent km1 = connected("km1")) {
+            FleetRun run = fleet("agents");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.outLines().get(0)).startsWith("NODE").contains("HOST", "CONNECTED", "LAST-HEARTBEAT", "PRODUCT", "REVISION", "CERT-DAYS-LEFT");
+            assertThat(run.outLines()).anySatisfy(line -> assertThat(line).matches("gw1 +- +no +- +- +- +(89|90)"));
+            assertThat(run.outLines()).anySatisfy(line -> assertThat(line).matches("km1 +km1\\.example +yes +\\S+Z +running +3 +(89|90)"));
+        }
+    }
+
+    @Test
+    void agentsWithTheControllerDownExitsThreeAndSaysWhere() {
+        controller = RunningController.start(tmp);
+        String api = controller.api().toString();
+        controller.close();
+
+        FleetRun run = FleetRun.of("agents", "--state", controller.state().dir().toString(), "--controller", api);
+        controller = null;
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("cannot reach the controller at " + api);
+    }
+
+    @Test
+    void statusAsJsonHasOneObjectPerNodeOfTheSpec() throws Exception {
+        controller = RunningController.start(tmp);
+        try (TestAgent km1 = connected("km1")) {
+            FleetRun run = fleet("status", "-f", spec("five-node.yaml").toString(), "--output", "json");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            JsonNode nodes = Json.mapper().readTree(run.out());
+            assertThat(nodes).hasSize(5);
+            assertThat(nodes.get(0).toString()).isEqualTo(
+                    "{\"name\":\"km1\",\"role\":\"key-manager\",\"host\":\"km1.example\",\"connected\":true,\"product\":\"running\",\"health\":\"unknown\",\"revision\":3}");
+            assertThat(nodes.get(4).toString()).isEqualTo(
+                    "{\"name\":\"gw1\",\"role\":\"gateway\",\"host\":\"gw1.five.test\",\"connected\":false,\"product\":\"unknown\",\"health\":\"unknown\"}");
+        }
+    }
+
+    @Test
+    void eventsAsJsonPrintsTheNdjsonAfterTheGivenIndex() throws Exception {
+        controller = RunningController.start(tmp);
+        int before = controller.state().journal().size();
+        controller.enroll("km1");   // token.created, enroll.accepted
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            FleetRun run = fleet("events", "--since", String.valueOf(before), "--output", "json");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.outLines()).hasSize(2);
+            assertThat(Json.mapper().readTree(run.outLines().get(1)).path("type").asText()).isEqualTo("enroll.accepted");
+            assertThat(Json.mapper().readTree(run.outLines().get(1)).path("index").asLong()).isEqualTo(before + 2);
+        });
+    }
+
+    @Test
+    void eventsForPeoplePrintsIndexTimeTypeNodeAndFields() {
+        controller = RunningController.start(tmp);
+
+        FleetRun run = fleet("events");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines().get(0)).matches("1 +\\S+Z +state\\.initialised +- +adminSerial=[0-9a-f]+ advertise=controller\\.test:7443 fleetCaSha256=\\S+ productCaSha256=\\S+");
+    }
+
+    @Test
+    void planPrintsTheAgentsDiffAndReport() throws Exception {
+        controller = RunningController.start(tmp);
+        try (TestAgent km1 = connected("km1")) {
+            CompletableFuture<AgentRequest> asked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    BridgeFrame request = km1.next(f -> BridgeFrame.MESSAGE.equals(f.type()) && f.replyAddress() != null);
+                    AgentRequest parsed = Json.mapper().treeToValue(request.body(), AgentRequest.class);
+                    km1.sendTo(request.replyAddress(), new AgentReply(true, null, null, new ApplyResult("km1", parsed.bundle().revision(), true,
+                            List.of(new OperationResult(0, "xml.set", true, "carbon.xml HostName")),
+                            List.of(new FileChange("repository/conf/carbon.xml", FileChange.Kind.MODIFIED, "--- a/carbon.xml\n+++ b/carbon.xml\n"))), null), null);
+                    return parsed;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            FleetRun run = fleet("plan", "--node", "km1", "-f", spec("five-node.yaml").toString());
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            AgentRequest request = asked.get(10, TimeUnit.SECONDS);
+            assertThat(request.kind()).isEqualTo(AgentRequest.Kind.PLAN);
+            assertThat(request.bundle().node()).isEqualTo("km1");
+            assertThat(request.bundle().revision()).isEqualTo(4);   // the agent reported revision 3
+            assertThat(request.bundle().operations()).isNotEmpty();
+            assertThat(run.out()).contains("== plan for km1 (revision 4)", "--- a/carbon.xml\n+++ b/carbon.xml\n", "would change 1 files");
+        }
+    }
+
+    @Test
+    void planForANodeThatIsNotConnectedExitsFour() throws Exception {
+        controller = RunningController.start(tmp);
+        controller.enroll("km1");
+
+        FleetRun run = fleet("plan", "--node", "km1", "-f", spec("five-node.yaml").toString());
+
+        assertThat(run.exitCode()).isEqualTo(4);
+        assertThat(run.err()).contains("agent km1 is not connected");
+    }
+
+    @Test
+    void controllerRunServesUntilStopped() throws Exception {
+        Path state = TestStates.fresh(tmp).dir();
+        int api = RunningController.freePort();
+        int bridge = RunningController.freePort();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine fleet = FleetCommand.commandLine();
+        fleet.setOut(new PrintWriter(out, true));
+        fleet.setErr(new PrintWriter(err, true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> fleet.execute("controller", "run", "--state", state.toString(),
+                "--api-port", String.valueOf(api), "--bridge-port", String.valueOf(bridge)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("running;") || exit.isDone());
+        assertThat(out.toString()).as(err.toString())
+                .contains("API     https://127.0.0.1:" + api, "bridge  127.0.0.1:" + bridge, "--ca-hash sha256:");
+        assertThat(ControllerClient.admin(state, java.net.URI.create("https://127.0.0.1:" + api)).agents()).isEmpty();
+
+        ControllerCommand.Run.STOP_FOR_TESTS.get().run();
+
+        assertThat(exit.get(15, TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("fleet controller: stopped");
+    }
+}
