@@ -93,7 +93,7 @@ public final class Recipes {
             TrustRecipe.apply(spec, node, trust, steps);
         }
         driverJar(spec, driverJars, steps, warnings);
-        return new NodeBundle(new Bundle(node.name(), revision, steps.operations(), process(spec, node)), warnings);
+        return new NodeBundle(new Bundle(node.name(), revision, steps.operations(), process(spec, node), HealthProbes.of(spec, node)), warnings);
     }
 
     /** Every API-M node's bundle, in spec order. */
