@@ -16,10 +16,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Runs the controller's bundle requests (plan, apply, rollback) on a single worker thread of its
+ * Runs the controller's bundle requests (plan, apply, rollback) and product requests (start, stop,
+ * restart, logs) on a single worker thread of its
  * own, never on an event loop, and one at a time per host: a request that arrives while another
  * runs is refused at once with a reason, never queued silently.
  */
@@ -33,9 +35,20 @@ public final class BundleWorker {
     private final Supplier<BundleApplier> applier;
     private final Clock clock;
     private final AtomicReference<Running> running = new AtomicReference<>();
+    private final Function<AgentRequest, AgentReply> product;
 
     /** @param applier the applier of this host's home, or a supplier that throws when there is no home */
     public BundleWorker(Vertx vertx, String node, Supplier<BundleApplier> applier, Clock clock) {
+        this(vertx, node, applier, clock, r -> AgentReply.refused("this agent does not supervise the product"));
+    }
+
+    /**
+     * @param product runs the product requests (start, stop, restart, logs) on the same worker and
+     *                under the same one-request-at-a-time rule as bundle requests; blocking
+     */
+    public BundleWorker(Vertx vertx, String node, Supplier<BundleApplier> applier, Clock clock,
+                        Function<AgentRequest, AgentReply> product) {
+        this.product = product;
         this.executor = vertx.createSharedWorkerExecutor("fleet-bundle", 1, 30, TimeUnit.MINUTES);
         this.node = node;
         this.applier = applier;
@@ -49,7 +62,8 @@ public final class BundleWorker {
         Running mine = new Running(request.kind(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
         if (!running.compareAndSet(null, mine)) {
             Running other = running.get();
-            return Future.succeededFuture(AgentReply.refused("another bundle request is running on this host"
+            return Future.succeededFuture(AgentReply.refused("another " + (other != null && isProduct(other.kind()) ? "product" : "bundle")
+                    + " request is running on this host"
                     + (other == null ? "" : " (" + other.kind().name().toLowerCase(Locale.ROOT) + ", started " + other.startedAt() + ")")));
         }
         return executor.<AgentReply>executeBlocking(() -> run(request), false)
@@ -65,7 +79,21 @@ public final class BundleWorker {
         return executor.close();
     }
 
+    private static boolean isProduct(AgentRequest.Kind kind) {
+        return switch (kind) {
+            case START, STOP, RESTART, LOGS -> true;
+            default -> false;
+        };
+    }
+
     private AgentReply run(AgentRequest request) {
+        if (isProduct(request.kind())) {
+            try {
+                return product.apply(request);
+            } catch (BundleException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+                return AgentReply.refused(e.getMessage());
+            }
+        }
         try {
             if (request.kind() != AgentRequest.Kind.ROLLBACK) {
                 Bundle bundle = request.bundle();

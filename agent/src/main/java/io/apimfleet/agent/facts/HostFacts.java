@@ -29,6 +29,7 @@ public final class HostFacts {
     private final Path state;
     private final Supplier<List<AppliedRevision>> history;
     private final String hostname;
+    private final Supplier<String> productState;
 
     /**
      * @param home    the managed API-M home, or null when this agent manages none
@@ -36,6 +37,12 @@ public final class HostFacts {
      * @param history the bundle applier's history
      */
     public HostFacts(Path home, Path state, Supplier<List<AppliedRevision>> history) {
+        this(home, state, history, () -> "unknown");
+    }
+
+    /** @param productState the supervisor's product state ({@code running}, {@code stopped}, {@code exited}, {@code unknown}) */
+    public HostFacts(Path home, Path state, Supplier<List<AppliedRevision>> history, Supplier<String> productState) {
+        this.productState = productState;
         this.home = home == null ? null : home.toAbsolutePath().normalize();
         this.state = state;
         this.history = history;
@@ -51,7 +58,7 @@ public final class HostFacts {
                 exists,
                 exists ? productVersion(home) : null,
                 freeBytes(home != null ? home : state),
-                "unknown",
+                productState.get(),
                 revision(),
                 AgentVersion.get());
     }

@@ -76,6 +76,9 @@ public final class BridgeLink {
     private long retryTimer = -1;
     private int attempt;
     private boolean stopped;
+    /** Events sent while the link is down, flushed when it comes up; the oldest go first when full. */
+    private final java.util.ArrayDeque<BridgeFrame> pendingEvents = new java.util.ArrayDeque<>();
+    static final int MAX_PENDING_EVENTS = 100;
     private volatile boolean up;
     private volatile int connections;
 
@@ -124,6 +127,30 @@ public final class BridgeLink {
             closing.transform(ignored -> client.close()).onComplete(ar -> done.complete());
         });
         return done.future();
+    }
+
+    /**
+     * Sends an event {@code {type, fields}} to the controller's {@link Addresses#EVENTS}; while the
+     * link is down up to {@value #MAX_PENDING_EVENTS} wait for it to come up. Any thread.
+     */
+    public void sendEvent(String type, java.util.Map<String, Object> fields) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("type", type);
+        body.put("fields", fields);
+        BridgeFrame frame = BridgeFrame.send(Addresses.EVENTS, Json.mapper().valueToTree(body), null, null);
+        context.runOnContext(v -> {
+            if (stopped) {
+                return;
+            }
+            if (up && socket != null) {
+                write(socket, frame);
+                return;
+            }
+            if (pendingEvents.size() >= MAX_PENDING_EVENTS) {
+                pendingEvents.removeFirst();
+            }
+            pendingEvents.addLast(frame);
+        });
     }
 
     /** True while connected and answered (a pong came back). */
@@ -243,6 +270,9 @@ public final class BridgeLink {
                     up = true;
                     connections++;
                     log.accept("link: connected to " + endpoint + " as " + node);
+                    while (!pendingEvents.isEmpty()) {
+                        write(s, pendingEvents.removeFirst());
+                    }
                 }
                 if (pingAfterHeartbeat) {
                     pingAfterHeartbeat = false;

@@ -10,7 +10,12 @@ import io.apimfleet.agent.enroll.Identity;
 import io.apimfleet.agent.enroll.Renewal;
 import io.apimfleet.agent.facts.HostFacts;
 import io.apimfleet.agent.link.BridgeLink;
+import io.apimfleet.agent.supervise.ProductSupervisor;
 import io.apimfleet.bundle.BundleApplier;
+import io.apimfleet.bundle.stage.AppliedRevision;
+import io.apimfleet.bundle.stage.StateDir;
+import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.Facts;
@@ -29,7 +34,8 @@ import java.util.List;
 
 /**
  * {@code fleet-agent run}: one small Vert.x instance (one event loop, two workers), the link to
- * the controller, the bundle worker and the renewal timer. Stopping it never touches the product.
+ * the controller, the bundle worker, the product supervisor and the renewal timer. Stopping it
+ * never touches the product: the next agent adopts it.
  */
 public final class AgentDaemon {
     private final Vertx vertx;
@@ -39,6 +45,8 @@ public final class AgentDaemon {
     private final BundleWorker bundles;
     private final HostFacts facts;
     private final BridgeLink link;
+    private final ProductSupervisor product;
+    private final LocalHome local;
     private final String node;
     private final long renewalTimer;
     private volatile Identity identity;
@@ -58,11 +66,15 @@ public final class AgentDaemon {
                 .setInternalBlockingPoolSize(2)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         LocalHome local = home == null ? null : new LocalHome(home, state.root(), null);
-        this.bundles = new BundleWorker(vertx, node, () -> applier(local), settings.clock());
-        this.facts = new HostFacts(home, state.root(), () -> local == null ? List.of() : applier(local).history());
+        this.local = local;
         List<Endpoint> endpoints = controller.bridgeEndpoints().stream().map(e -> Endpoint.parse(e, 7444)).toList();
         this.link = new BridgeLink(vertx, node, endpoints, () -> tls, this::gatherFacts, this::handle, settings.link(),
                 settings.clock(), settings.random(), settings.log());
+        this.product = new ProductSupervisor(vertx, state.root(), link::sendEvent, settings.log());
+        product.adoptAndWatch();
+        this.bundles = new BundleWorker(vertx, node, () -> applier(local), settings.clock(), this::supervise);
+        this.facts = new HostFacts(home, state.root(), () -> local == null ? List.of() : applier(local).history(),
+                () -> product.state().label());
         if (local != null && Files.isDirectory(home)) {
             bundles.recover().onComplete(ar -> {
                 if (ar.failed()) {
@@ -109,6 +121,7 @@ public final class AgentDaemon {
     /** Closes the link and the Vert.x instance; a bundle swap under way finishes or is replayed at the next start. */
     public Future<Void> stop() {
         vertx.cancelTimer(renewalTimer);
+        product.close();   // the product keeps running: the next agent adopts it
         return link.stop()
                 .transform(ar -> bundles.close())
                 .transform(ar -> vertx.close());
@@ -121,6 +134,48 @@ public final class AgentDaemon {
         return local.applier(settings.environment(), settings.checkpoints());
     }
 
+    /** The product's supervisor (its state, pid and log). */
+    public ProductSupervisor product() {
+        return product;
+    }
+
+    /** A product request, on the bundle worker (blocking allowed). */
+    private AgentReply supervise(AgentRequest request) {
+        return switch (request.kind()) {
+            case START -> {
+                long pid = product.start(lastProcess(), local.home());
+                yield new AgentReply(true, null, null, null, null, "started, pid " + pid);
+            }
+            case STOP -> new AgentReply(true, null, null, null, null,
+                    product.stop(ProductSupervisor.DEFAULT_STOP_TIMEOUT, request.force()).label());
+            case RESTART -> {
+                ProcessSpec spec = lastProcess();
+                long pid = product.restart(spec, local.home(), ProductSupervisor.DEFAULT_STOP_TIMEOUT);
+                yield new AgentReply(true, null, null, null, null, "restarted, pid " + pid);
+            }
+            case LOGS -> new AgentReply(true, null, null, null, null,
+                    product.logs(request.lines() <= 0 ? 100 : request.lines()));
+            default -> AgentReply.refused("not a product request: " + request.kind());
+        };
+    }
+
+    /** The process of the newest applied bundle ({@code bundles/bundles/SEQ.json} in the state directory). */
+    private ProcessSpec lastProcess() {
+        if (local == null) {
+            throw new IllegalStateException("this agent manages no API-M home: join with --home, or run with --home");
+        }
+        List<AppliedRevision> history = applier(local).history();
+        if (history.isEmpty()) {
+            throw new IllegalStateException("no bundle has been applied to this host: nothing says how to start the product");
+        }
+        AppliedRevision last = history.get(history.size() - 1);
+        Bundle bundle = LocalHome.readBundle(new StateDir(state.root().resolve("bundles")).bundle(last.seq()));
+        if (bundle.process() == null || bundle.process().command().isEmpty()) {
+            throw new IllegalStateException("the last applied bundle (revision " + last.revision() + ") names no product command");
+        }
+        return bundle.process();
+    }
+
     private Future<Facts> gatherFacts() {
         return vertx.executeBlocking(facts::collect, false);
     }
@@ -129,7 +184,7 @@ public final class AgentDaemon {
         if (request.kind() == AgentRequest.Kind.FACTS) {
             return gatherFacts().map(f -> new AgentReply(true, null, f, null, null));
         }
-        return bundles.submit(request);
+        return bundles.submit(request);   // bundle and product requests: one at a time, on a worker
     }
 
     private void checkRenewal() {

@@ -12,6 +12,7 @@ import io.apimfleet.agent.testing.MutableClock;
 import io.apimfleet.agent.testing.TestCa;
 import io.apimfleet.bundle.stage.Checkpoints;
 import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.bundle.FileChange;
 import io.apimfleet.protocol.bundle.XmlSet;
 import io.apimfleet.protocol.link.AgentReply;
@@ -301,6 +302,50 @@ class AgentDaemonTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         agent = null;
         assertThat(log).anyMatch(l -> l.equals("link: disconnected from " + controller.bridgeEndpoint()));
+    }
+
+    @Test
+    void startsStopsAndTailsTheProductOfTheLastAppliedBundle() throws Exception {
+        startConnected();
+        AgentReply none = answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.START)));
+        assertThat(none.ok()).isFalse();
+        assertThat(none.error()).contains("no bundle has been applied");
+
+        Bundle withProcess = new Bundle("km1", 6, List.of(XmlSet.text("repository/conf/carbon.xml", "/Server/Ports/Offset", "1")),
+                new ProcessSpec(List.of("sh", "-c", "echo product up; trap 'exit 0' TERM; while :; do sleep 1; done"),
+                        Map.of("FLEET_TEST_SECRET", "s3cr3t")));
+        AgentReply applied = answer(controller.request("km1", new AgentRequest(AgentRequest.Kind.APPLY, withProcess, false)));
+        assertThat(applied.ok()).as(applied.error()).isTrue();
+
+        AgentReply started = answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.START)));
+        assertThat(started.ok()).as(started.error()).isTrue();
+        long pid = agent.product().pid().orElseThrow();
+        try {
+            await().atMost(DEADLINE).until(() -> controller.heartbeats.get(controller.heartbeats.size() - 1).facts().productState()
+                    .equals("running"));
+            await().atMost(DEADLINE).until(() -> controller.events.stream().anyMatch(e -> e.path("type").asText().equals("product.started")
+                    && e.path("fields").path("pid").asLong() == pid));
+            await().atMost(DEADLINE).until(() -> answer(controller.request("km1", new AgentRequest(AgentRequest.Kind.LOGS, null, false, 5)))
+                    .output().contains("product up"));
+
+            AgentReply again = answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.START)));
+            assertThat(again.ok()).isFalse();
+            assertThat(again.error()).contains("already running");
+
+            // a new agent (this one gone) adopts the product: same pid, not restarted
+            agent.stop().await(5, TimeUnit.SECONDS);
+            startConnected();
+            assertThat(agent.product().pid()).contains(pid);
+
+            AgentReply stopped = answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.STOP)));
+            assertThat(stopped.ok()).as(stopped.error()).isTrue();
+            assertThat(stopped.output()).isEqualTo("stopped");
+            await().atMost(DEADLINE).until(() -> controller.events.stream().anyMatch(e -> e.path("type").asText().equals("product.exited")
+                    && e.path("fields").path("code").asInt(-1) == 0));
+            assertThat(controller.events.toString()).doesNotContain("s3cr3t");
+        } finally {
+            agent.product().stop(Duration.ZERO, true);
+        }
     }
 
     private void pointBridgeAt(String endpoint) {

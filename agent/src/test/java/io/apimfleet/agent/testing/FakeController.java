@@ -71,6 +71,8 @@ public final class FakeController implements AutoCloseable {
     /** "CN address" of every refused registration. */
     public final List<String> refusedRegistrations = new CopyOnWriteArrayList<>();
     public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    /** Events sent to {@code Addresses.EVENTS}: their {@code {type, fields}} bodies. */
+    public final List<com.fasterxml.jackson.databind.JsonNode> events = new CopyOnWriteArrayList<>();
 
     private final Map<String, NetSocket> agents = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<AgentReply>> pending = new ConcurrentHashMap<>();
@@ -245,6 +247,8 @@ public final class FakeController implements AutoCloseable {
         try {
             if (Addresses.HEARTBEAT.equals(frame.address())) {
                 heartbeats.add(Json.mapper().treeToValue(frame.body(), Heartbeat.class));
+            } else if (Addresses.EVENTS.equals(frame.address())) {
+                events.add(frame.body());
             } else {
                 CompletableFuture<AgentReply> reply = pending.remove(frame.address());
                 if (reply != null) {
