@@ -45,6 +45,11 @@ public final class HostSecrets {
         return Optional.ofNullable(all.get(name));
     }
 
+    /** The secret if this host already has it; never makes one. */
+    public synchronized Optional<String> lookupExisting(String name) {
+        return Optional.ofNullable(read().get(name));
+    }
+
     /** Stores a secret made on this host (a private key's PEM, say). */
     public synchronized void put(String name, String value) {
         Map<String, String> all = read();

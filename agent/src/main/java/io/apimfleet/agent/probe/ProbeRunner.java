@@ -65,6 +65,14 @@ public final class ProbeRunner {
         }
     }
 
+    /** Stops the probes and closes the clients: a runner is made again when the trust changes. */
+    public void close() {
+        stop();
+        tcp.close();
+        http.close();
+        https.close();
+    }
+
     /** Stops every timer; states are forgotten. */
     public void stop() {
         timers.forEach(vertx::cancelTimer);

@@ -20,6 +20,14 @@ import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.Facts;
 import io.vertx.core.Future;
+import io.apimfleet.agent.probe.ProbeRunner;
+import io.apimfleet.bundle.HostSecrets;
+import io.apimfleet.protocol.bundle.Probe;
+import io.apimfleet.protocol.link.FleetEvent;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.TrustOptions;
+import java.util.Map;
+import java.util.Optional;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -46,6 +54,7 @@ public final class AgentDaemon {
     private final HostFacts facts;
     private final BridgeLink link;
     private final ProductSupervisor product;
+    private volatile ProbeRunner probeRunner;
     private final LocalHome local;
     private final String node;
     private final long renewalTimer;
@@ -72,6 +81,9 @@ public final class AgentDaemon {
                 settings.clock(), settings.random(), settings.log());
         this.product = new ProductSupervisor(vertx, state.root(), link::sendEvent, settings.log());
         product.adoptAndWatch();
+        if (product.state() == ProductSupervisor.State.RUNNING) {
+            startProbes();   // an adopted product: probe it as if it had just started (its allowance applies)
+        }
         this.bundles = new BundleWorker(vertx, node, () -> applier(local), settings.clock(), this::supervise);
         this.facts = new HostFacts(home, state.root(), () -> local == null ? List.of() : applier(local).history(),
                 () -> product.state().label());
@@ -122,6 +134,7 @@ public final class AgentDaemon {
     public Future<Void> stop() {
         vertx.cancelTimer(renewalTimer);
         product.close();   // the product keeps running: the next agent adopts it
+        stopProbes();
         return link.stop()
                 .transform(ar -> bundles.close())
                 .transform(ar -> vertx.close());
@@ -144,13 +157,19 @@ public final class AgentDaemon {
         return switch (request.kind()) {
             case START -> {
                 long pid = product.start(lastProcess(), local.home());
+                startProbes();
                 yield new AgentReply(true, null, null, null, null, "started, pid " + pid);
             }
-            case STOP -> new AgentReply(true, null, null, null, null,
-                    product.stop(ProductSupervisor.DEFAULT_STOP_TIMEOUT, request.force()).label());
+            case STOP -> {
+                stopProbes();
+                yield new AgentReply(true, null, null, null, null,
+                        product.stop(ProductSupervisor.DEFAULT_STOP_TIMEOUT, request.force()).label());
+            }
             case RESTART -> {
                 ProcessSpec spec = lastProcess();
+                stopProbes();
                 long pid = product.restart(spec, local.home(), ProductSupervisor.DEFAULT_STOP_TIMEOUT);
+                startProbes();
                 yield new AgentReply(true, null, null, null, null, "restarted, pid " + pid);
             }
             case LOGS -> new AgentReply(true, null, null, null, null,
@@ -159,21 +178,69 @@ public final class AgentDaemon {
         };
     }
 
-    /** The process of the newest applied bundle ({@code bundles/bundles/SEQ.json} in the state directory). */
+    /** The process of the newest applied bundle. */
     private ProcessSpec lastProcess() {
+        Bundle bundle = lastBundle().orElseThrow(() ->
+                new IllegalStateException("no bundle has been applied to this host: nothing says how to start the product"));
+        if (bundle.process() == null || bundle.process().command().isEmpty()) {
+            throw new IllegalStateException("the last applied bundle (revision " + bundle.revision() + ") names no product command");
+        }
+        return bundle.process();
+    }
+
+    /** The newest applied bundle ({@code bundles/bundles/SEQ.json} in the state directory). */
+    private Optional<Bundle> lastBundle() {
         if (local == null) {
             throw new IllegalStateException("this agent manages no API-M home: join with --home, or run with --home");
         }
         List<AppliedRevision> history = applier(local).history();
         if (history.isEmpty()) {
-            throw new IllegalStateException("no bundle has been applied to this host: nothing says how to start the product");
+            return Optional.empty();
         }
         AppliedRevision last = history.get(history.size() - 1);
-        Bundle bundle = LocalHome.readBundle(new StateDir(state.root().resolve("bundles")).bundle(last.seq()));
-        if (bundle.process() == null || bundle.process().command().isEmpty()) {
-            throw new IllegalStateException("the last applied bundle (revision " + last.revision() + ") names no product command");
+        return Optional.of(LocalHome.readBundle(new StateDir(state.root().resolve("bundles")).bundle(last.seq())));
+    }
+
+    /**
+     * Runs the last bundle's probes from now (the product just started or was adopted), on a fresh
+     * runner so HTTPS trusts the node's trust store as it is now; changes go out as events.
+     */
+    private void startProbes() {
+        List<Probe> probes = local == null ? List.of() : lastBundle().map(Bundle::probes).orElse(List.of());
+        TrustOptions trust = nodeTrust();
+        vertx.runOnContext(v -> {
+            stopProbesNow();
+            probeRunner = new ProbeRunner(vertx, settings.clock(), trust,
+                    (probe, verdict) -> link.sendEvent(FleetEvent.PROBE_CHANGED, Map.of("probe", probe.name(), "state", verdict.wire())));
+            probeRunner.run(probes, settings.clock().instant());
+        });
+    }
+
+    private void stopProbes() {
+        vertx.runOnContext(v -> stopProbesNow());
+    }
+
+    private void stopProbesNow() {
+        if (probeRunner != null) {
+            probeRunner.close();
+            probeRunner = null;
         }
-        return bundle.process();
+    }
+
+    /** The node's trust store once the trust recipe wrote it (its password is a host secret); else the JVM's. */
+    private TrustOptions nodeTrust() {
+        Path store = local == null ? null : local.home().resolve("repository/resources/security/client-truststore.jks");
+        Optional<String> password = new HostSecrets(state.root().resolve("host-secrets.json")).lookupExisting("truststore-password");
+        if (store == null || !Files.isRegularFile(store) || password.isEmpty()) {
+            return null;
+        }
+        return new JksOptions().setPath(store.toString()).setPassword(password.get());
+    }
+
+    /** The node's health from its probes: healthy, unhealthy, starting, or unknown. */
+    public String health() {
+        ProbeRunner runner = probeRunner;
+        return runner == null ? "unknown" : runner.health();
     }
 
     private Future<Facts> gatherFacts() {

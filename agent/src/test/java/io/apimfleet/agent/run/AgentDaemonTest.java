@@ -348,6 +348,35 @@ class AgentDaemonTest {
         }
     }
 
+    @Test
+    void aStartedProductsProbesReportTheirStateToTheController() throws Exception {
+        startConnected();
+        io.vertx.core.Vertx listenerVertx = io.vertx.core.Vertx.vertx();
+        try {
+            int port = listenerVertx.createNetServer().connectHandler(socket -> socket.close())
+                    .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+            io.apimfleet.protocol.bundle.Probe listening = new io.apimfleet.protocol.bundle.Probe("listener",
+                    io.apimfleet.protocol.bundle.Probe.Kind.TCP, "127.0.0.1", port, null,
+                    Duration.ofMillis(200), Duration.ofSeconds(2), 1, 2, Duration.ZERO);
+            Bundle probed = new Bundle("km1", 7, List.of(XmlSet.text("repository/conf/carbon.xml", "/Server/Ports/Offset", "2")),
+                    new ProcessSpec(List.of("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"), Map.of()), List.of(listening));
+            assertThat(answer(controller.request("km1", new AgentRequest(AgentRequest.Kind.APPLY, probed, false))).ok()).isTrue();
+            assertThat(answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.START))).ok()).isTrue();
+            try {
+                await().atMost(DEADLINE).until(() -> controller.events.stream().anyMatch(e -> e.path("type").asText().equals("probe.changed")
+                        && e.path("fields").path("probe").asText().equals("listener")
+                        && e.path("fields").path("state").asText().equals("passing")));
+                await().atMost(DEADLINE).until(() -> agent.health().equals("healthy"));
+                assertThat(answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.STOP))).ok()).isTrue();
+                await().atMost(DEADLINE).until(() -> agent.health().equals("unknown"));
+            } finally {
+                agent.product().stop(Duration.ZERO, true);
+            }
+        } finally {
+            listenerVertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
     private void pointBridgeAt(String endpoint) {
         AgentState stored = new AgentState(state);
         ControllerLink link = stored.readLink();
