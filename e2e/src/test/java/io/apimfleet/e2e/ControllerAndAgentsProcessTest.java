@@ -3,6 +3,10 @@ package io.apimfleet.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.bundle.FileWrite;
+import io.apimfleet.protocol.bundle.ProcessSpec;
+import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +62,35 @@ class ControllerAndAgentsProcessTest {
                 "--bind", "127.0.0.1", "--api-port", apiPort, "--bridge-port", bridgePort);
         running.add(controller);
         return controller;
+    }
+
+    /**
+     * n1 gets a bundle whose process is a small stand-in product; {@code fleet node start} starts
+     * it; the agent is killed with SIGKILL and started again: it adopts the same, still running
+     * product, which {@code fleet node stop} then stops.
+     */
+    private void productSurvivesAnAgentKilledWithSigkill(Launched agent) throws Exception {
+        ControllerClient client = ControllerClient.admin(state, URI.create("https://127.0.0.1:" + apiPort));
+        Bundle bundle = new Bundle("n1", 1, List.of(FileWrite.text("product.txt", "stand-in\n", "0644")),
+                new ProcessSpec(List.of("sh", "-c", "echo product up; trap 'exit 0' TERM; while :; do sleep 1; done"), Map.of()));
+        AgentReply applied = client.nodeRequest("n1", "apply", bundle, false);
+        assertThat(applied.ok()).as(applied.error()).isTrue();
+        assertThat(Launched.run(dir.resolve("logs/node-start.log"), "fleet", "node", "start", "n1", "--state", state.toString()))
+                .contains("n1: started, pid");
+        Path pidFile = dir.resolve("hosts/n1/product/pid");
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Launched.run(dir.resolve("logs/node-logs.log"), "fleet", "node", "logs", "n1",
+                "--lines", "5", "--state", state.toString()).contains("product up"));
+
+        agent.process().destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);   // SIGKILL
+        assertThat(ProcessHandle.of(pid)).as("the product outlives its agent").hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+        Launched again = Launched.start(dir.resolve("logs/agent-n1-again.log"), "fleet-agent", "run", "--state", dir.resolve("hosts/n1").toString());
+        running.add(again);
+        awaitAllConnected(Duration.ofSeconds(30));
+        assertThat(Long.parseLong(Files.readString(pidFile).strip())).as("adopted, not restarted").isEqualTo(pid);
+        assertThat(Launched.run(dir.resolve("logs/node-stop.log"), "fleet", "node", "stop", "n1", "--state", state.toString()))
+                .contains("n1: stopped");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
     /** Agents the controller sees connected, asked in-process with the admin certificate (-1: not reachable yet). */
@@ -122,6 +156,7 @@ class ControllerAndAgentsProcessTest {
 
         assertThat(agents).allSatisfy(agent -> assertThat(agent.process().isAlive()).as(agent.output()).isTrue());
         List<Long> rss = agents.stream().map(Launched::rssKb).toList();
+        productSurvivesAnAgentKilledWithSigkill(agents.get(0));
         System.out.printf("process test: 3 agents connected %d ms after start; all reconnected %d ms after the controller restart; agent RSS kB %s%n",
                 connectedMs, reconnectedMs.get(), rss);
         JsonNode listed = agentsAsJson();

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  *   GET  /v1/agents                   [AgentView]                                      admin
  *   GET  /v1/events?since=N[&follow=true]  NDJSON of FleetEvent with index > N         admin
  *   POST /v1/nodes/{node}/plan|apply|rollback[?force=true]  Bundle -> AgentReply      admin
+ *   POST /v1/nodes/{node}/start|stop|restart|logs[?force=true][&lines=N]  -> AgentReply   admin
  *   GET  /metrics                     Prometheus text                                  admin
  * </pre>
  * Errors are JSON {@code {"error": message, "reason": code}}: 400 malformed, 401 no client
@@ -233,10 +234,15 @@ public final class ApiRoutes {
             case "plan" -> AgentRequest.Kind.PLAN;
             case "apply" -> AgentRequest.Kind.APPLY;
             case "rollback" -> AgentRequest.Kind.ROLLBACK;
+            case "start" -> AgentRequest.Kind.START;
+            case "stop" -> AgentRequest.Kind.STOP;
+            case "restart" -> AgentRequest.Kind.RESTART;
+            case "logs" -> AgentRequest.Kind.LOGS;
             default -> null;
         };
         if (kind == null) {
-            error(ctx, 404, "not-found", "no such route: POST " + ctx.request().path() + " (plan, apply or rollback)");
+            error(ctx, 404, "not-found", "no such route: POST " + ctx.request().path()
+                    + " (plan, apply, rollback, start, stop, restart or logs)");
             return;
         }
         if (node == null || !NODE.matcher(node).matches()) {
@@ -253,7 +259,7 @@ public final class ApiRoutes {
                 return;
             }
         }
-        if (bundle == null && kind != AgentRequest.Kind.ROLLBACK) {
+        if (bundle == null && (kind == AgentRequest.Kind.PLAN || kind == AgentRequest.Kind.APPLY)) {
             error(ctx, 400, "malformed-request", "a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " request needs the node's bundle as its body");
             return;
         }
@@ -262,7 +268,8 @@ public final class ApiRoutes {
             return;
         }
         boolean force = ctx.queryParam("force").stream().anyMatch("true"::equalsIgnoreCase);
-        requests.request(node, new AgentRequest(kind, bundle, force))
+        int lines = ctx.queryParam("lines").stream().filter(l -> l.matches("\\d{1,4}")).mapToInt(Integer::parseInt).findFirst().orElse(0);
+        requests.request(node, new AgentRequest(kind, bundle, force, lines))
                 .onSuccess(reply -> json(ctx, 200, reply))
                 .onFailure(failure -> {
                     if (failure instanceof AgentRequestFailed failed) {

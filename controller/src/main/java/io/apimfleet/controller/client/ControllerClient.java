@@ -106,13 +106,19 @@ public final class ControllerClient {
 
     /** {@code POST /v1/nodes/NODE/ACTION} (plan, apply, rollback) with the bundle; the agent's reply. */
     public AgentReply nodeRequest(String node, String action, Bundle bundle, boolean force) {
+        return nodeRequest(node, action, bundle, force, 0);
+    }
+
+    /** A request to one node's agent through the controller; {@code lines} for {@code logs} (0: the agent's default). */
+    public AgentReply nodeRequest(String node, String action, Bundle bundle, boolean force, int lines) {
         byte[] body;
         try {
             body = bundle == null ? new byte[0] : Json.mapper().writeValueAsBytes(bundle);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri("/v1/nodes/" + node + "/" + action + (force ? "?force=true" : "")))
+        String query = (force ? "&force=true" : "") + (lines > 0 ? "&lines=" + lines : "");
+        HttpRequest request = HttpRequest.newBuilder(uri("/v1/nodes/" + node + "/" + action + (query.isEmpty() ? "" : "?" + query.substring(1))))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
