@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import io.apimfleet.bundle.keystore.SingleCaTrust;
+
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -48,16 +50,7 @@ public record Identity(String node, PrivateKey key, X509Certificate certificate,
 
     /** Trust managers that accept exactly the chains ending at {@code ca} (PKIX). */
     public static TrustManagerFactory trustOnly(X509Certificate ca) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("fleet-ca", ca);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            return factory;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build a trust store for the fleet CA: " + e.getMessage(), e);
-        }
+        return SingleCaTrust.of(ca);
     }
 
     /** A TLS context without a client certificate that trusts only {@code ca} (for joining). */

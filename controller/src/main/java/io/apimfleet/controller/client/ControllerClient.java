@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import io.apimfleet.bundle.keystore.SingleCaTrust;
+
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -74,11 +76,7 @@ public final class ControllerClient {
     /** TLS trusting {@code ca} alone; with {@code key} and {@code chain} null, no client certificate. */
     public static SSLContext tls(PrivateKey key, List<X509Certificate> chain, X509Certificate ca) {
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("fleet-ca", ca);
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-            trustManagers.init(trust);
+            TrustManagerFactory trustManagers = SingleCaTrust.of(ca);
             KeyManagerFactory keyManagers = null;
             if (key != null) {
                 KeyStore identity = KeyStore.getInstance("PKCS12");

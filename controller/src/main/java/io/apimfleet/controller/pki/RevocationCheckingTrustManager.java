@@ -1,14 +1,12 @@
 package io.apimfleet.controller.pki;
 
-import java.io.IOException;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
+import io.apimfleet.bundle.keystore.SingleCaTrust;
+
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -29,21 +27,12 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
 
     /** PKIX trust in {@code ca} alone, plus the revocation check: what the agent listeners use. */
     public static RevocationCheckingTrustManager trusting(X509Certificate ca, RevocationList revocations) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("fleet-ca", ca);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return new RevocationCheckingTrustManager(x509, revocations);
-                }
+        for (TrustManager manager : SingleCaTrust.of(ca).getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return new RevocationCheckingTrustManager(x509, revocations);
             }
-            throw new IllegalStateException("the PKIX trust manager factory made no X509TrustManager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build a trust manager for " + ca.getSubjectX500Principal() + ": " + e.getMessage(), e);
         }
+        throw new IllegalStateException("the PKIX trust manager factory made no X509TrustManager");
     }
 
     @Override
