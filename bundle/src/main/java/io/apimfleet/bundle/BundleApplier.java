@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -76,7 +77,7 @@ public final class BundleApplier {
         try (AutoCloseable ignored = state.lock()) {
             swap().recover();
             Staged staged = stage(bundle);
-            if (!staged.changes().isEmpty()) {
+            if (!staged.changes().isEmpty() || staged.runtimeChanged() || staged.probesChanged()) {
                 commit(bundle, staged);
             }
             return staged.result(false);
@@ -143,11 +144,24 @@ public final class BundleApplier {
     }
 
     private record Staged(Bundle bundle, HomeView view, List<OperationResult> operations,
-                          Map<String, HomeView.Change> changes, SecretMasker masker) {
+                          Map<String, HomeView.Change> changes, SecretMasker masker, boolean runtimeChanged, boolean probesChanged) {
         ApplyResult result(boolean dryRun) {
             List<FileChange> files = new ArrayList<>();
             changes.forEach((path, change) -> files.add(describe(view.home().resolve(path), path, change, masker)));
-            return new ApplyResult(bundle.node(), bundle.revision(), dryRun, operations, files);
+            return new ApplyResult(bundle.node(), bundle.revision(), dryRun, operations, files, runtimeChanged, probesChanged);
+        }
+    }
+
+    /** The last applied bundle, if any (an unreadable one counts as none: it is replaced). */
+    private Optional<Bundle> lastBundle() {
+        List<AppliedRevision> history = state.readHistory();
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(state.bundle(history.get(history.size() - 1).seq()).toFile(), Bundle.class));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
@@ -159,7 +173,10 @@ public final class BundleApplier {
         for (int i = 0; i < bundle.operations().size(); i++) {
             results.add(runner.run(i, bundle.operations().get(i)));
         }
-        return new Staged(bundle, view, results, view.netChanges(), new SecretMasker(values.used()));
+        Optional<Bundle> last = lastBundle();
+        return new Staged(bundle, view, results, view.netChanges(), new SecretMasker(values.used()),
+                last.map(b -> !Objects.equals(b.process(), bundle.process())).orElse(bundle.process() != null),
+                last.map(b -> !Objects.equals(b.probes(), bundle.probes())).orElse(!bundle.probes().isEmpty()));
     }
 
     private void commit(Bundle bundle, Staged staged) throws IOException {

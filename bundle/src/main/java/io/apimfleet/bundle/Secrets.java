@@ -66,6 +66,11 @@ public interface Secrets {
      * rest of the line, verbatim). Errors name the file and line, never a value.
      */
     static Secrets fromFile(Path file) {
+        return of(readFile(file));
+    }
+
+    /** The {@code name=value} lines of a secrets file, as {@link #fromFile} reads them. */
+    static Map<String, String> readFile(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -85,7 +90,7 @@ public interface Secrets {
             }
             values.put(name, line.substring(eq + 1));
         }
-        return of(values);
+        return values;
     }
 
     /** This source first, then {@code fallback} (for {@code ${secret:}} references). */

@@ -6,6 +6,8 @@ import io.apimfleet.protocol.bundle.RollbackResult;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.bundle.FileWrite;
+import io.apimfleet.protocol.bundle.Probe;
+import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.bundle.XmlSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -211,5 +214,39 @@ class BundleApplierTest {
             }
         }
         return times;
+    }
+
+    private static Bundle withProcess(Bundle bundle, long revision, String heap, Duration probeInterval) {
+        Probe probe = new Probe("console", Probe.Kind.TCP,
+                "127.0.0.1", 9443, null, probeInterval, Duration.ofSeconds(1), 1, 3, Duration.ofMinutes(1));
+        return new Bundle(bundle.node(), revision, bundle.operations(),
+                new ProcessSpec(List.of("sh", "bin/wso2server.sh"), Map.of("JVM_MEM_OPTS", "-Xmx" + heap)), List.of(probe));
+    }
+
+    @Test
+    void aNewProductCommandWithTheSameFilesIsRecordedAndAsksForARestart() {
+        applier.apply(withProcess(SampleBundles.multiFile(1), 1, "1g", Duration.ofSeconds(5)));
+        ApplyResult result = applier.apply(withProcess(SampleBundles.multiFile(2), 2, "2g", Duration.ofSeconds(5)));
+        assertThat(result.changed()).isFalse();
+        assertThat(result.runtimeChanged()).isTrue();
+        assertThat(result.restartNeeded()).isTrue();
+        assertThat(applier.history()).hasSize(2);
+    }
+
+    @Test
+    void newProbesAloneAreRecordedWithoutAskingForARestart() {
+        applier.apply(withProcess(SampleBundles.multiFile(1), 1, "1g", Duration.ofSeconds(5)));
+        ApplyResult result = applier.apply(withProcess(SampleBundles.multiFile(2), 2, "1g", Duration.ofMillis(250)));
+        assertThat(result.probesChanged()).isTrue();
+        assertThat(result.restartNeeded()).isFalse();
+        assertThat(applier.history()).hasSize(2);
+    }
+
+    @Test
+    void theSameFilesCommandAndProbesRecordNothingNew() {
+        applier.apply(withProcess(SampleBundles.multiFile(1), 1, "1g", Duration.ofSeconds(5)));
+        ApplyResult result = applier.apply(withProcess(SampleBundles.multiFile(2), 2, "1g", Duration.ofSeconds(5)));
+        assertThat(result.differs()).isFalse();
+        assertThat(applier.history()).hasSize(1);
     }
 }

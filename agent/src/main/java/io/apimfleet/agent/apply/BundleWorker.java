@@ -2,6 +2,7 @@ package io.apimfleet.agent.apply;
 
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.BundleException;
+import io.apimfleet.bundle.Secrets;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentRequest;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Runs the controller's bundle requests (plan, apply, rollback) and product requests (start, stop,
@@ -32,21 +32,24 @@ public final class BundleWorker {
 
     private final WorkerExecutor executor;
     private final String node;
-    private final Supplier<BundleApplier> applier;
+    private final Function<Secrets, BundleApplier> applier;
     private final Clock clock;
     private final AtomicReference<Running> running = new AtomicReference<>();
     private final Function<AgentRequest, AgentReply> product;
 
-    /** @param applier the applier of this host's home, or a supplier that throws when there is no home */
-    public BundleWorker(Vertx vertx, String node, Supplier<BundleApplier> applier, Clock clock) {
+    /**
+     * @param applier the applier of this host's home given the request's secrets, or a function
+     *                that throws when there is no home
+     */
+    public BundleWorker(Vertx vertx, String node, Function<Secrets, BundleApplier> applier, Clock clock) {
         this(vertx, node, applier, clock, r -> AgentReply.refused("this agent does not supervise the product"));
     }
 
     /**
-     * @param product runs the product requests (start, stop, restart, logs) on the same worker and
-     *                under the same one-request-at-a-time rule as bundle requests; blocking
+     * @param product runs the host requests (start, stop, restart, logs, TLS CSR) on the same worker
+     *                and under the same one-request-at-a-time rule as bundle requests; blocking
      */
-    public BundleWorker(Vertx vertx, String node, Supplier<BundleApplier> applier, Clock clock,
+    public BundleWorker(Vertx vertx, String node, Function<Secrets, BundleApplier> applier, Clock clock,
                         Function<AgentRequest, AgentReply> product) {
         this.product = product;
         this.executor = vertx.createSharedWorkerExecutor("fleet-bundle", 1, 30, TimeUnit.MINUTES);
@@ -72,7 +75,7 @@ public final class BundleWorker {
 
     /** Finishes a swap a crash interrupted (the applier does it before every apply too); on the worker. */
     public Future<Boolean> recover() {
-        return executor.executeBlocking(() -> applier.get().recover(), false);
+        return executor.executeBlocking(() -> applier.apply(Secrets.none()).recover(), false);
     }
 
     public Future<Void> close() {
@@ -81,7 +84,7 @@ public final class BundleWorker {
 
     private static boolean isProduct(AgentRequest.Kind kind) {
         return switch (kind) {
-            case START, STOP, RESTART, LOGS -> true;
+            case START, STOP, RESTART, LOGS, TLS_CSR -> true;
             default -> false;
         };
     }
@@ -103,11 +106,11 @@ public final class BundleWorker {
                 if (bundle.node() != null && !bundle.node().equals(node)) {
                     return AgentReply.refused("the bundle is for node " + bundle.node() + "; this host is " + node);
                 }
-                BundleApplier home = applier.get();
+                BundleApplier home = applier.apply(Secrets.of(request.secrets()));
                 return new AgentReply(true, null, null,
                         request.kind() == AgentRequest.Kind.PLAN ? home.plan(bundle) : home.apply(bundle), null);
             }
-            return new AgentReply(true, null, null, null, applier.get().rollback(request.force()));
+            return new AgentReply(true, null, null, null, applier.apply(Secrets.none()).rollback(request.force()));
         } catch (BundleException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             return AgentReply.refused(e.getMessage());
         }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The product home this agent manages, with its state directory and the host's secrets:
- * {@code ${secret:NAME}} from the secrets file, then {@code FLEET_SECRET_*} variables;
+ * {@code ${secret:NAME}} from the request (the controller's store), then the secrets file, then
+ * {@code FLEET_SECRET_*} variables;
  * {@code ${host-secret:NAME}} from the state directory's {@code host-secrets.json}.
  */
 public record LocalHome(Path home, Path state, Path secretsFile) {
@@ -25,9 +26,14 @@ public record LocalHome(Path home, Path state, Path secretsFile) {
     }
 
     public BundleApplier applier(Map<String, String> environment, Checkpoints checkpoints) {
+        return applier(environment, checkpoints, Secrets.none());
+    }
+
+    /** @param given secrets that came with the request (the controller's), looked up before the host's own */
+    public BundleApplier applier(Map<String, String> environment, Checkpoints checkpoints, Secrets given) {
         Secrets fromEnv = Secrets.fromEnvironment(environment);
-        Secrets secrets = secretsFile == null ? fromEnv : Secrets.fromFile(secretsFile).orElse(fromEnv);
-        return new BundleApplier(home, state.resolve("bundles"), secrets.withHost(hostSecrets()), checkpoints);
+        Secrets local = secretsFile == null ? fromEnv : Secrets.fromFile(secretsFile).orElse(fromEnv);
+        return new BundleApplier(home, state.resolve("bundles"), given.orElse(local).withHost(hostSecrets()), checkpoints);
     }
 
     public HostSecrets hostSecrets() {

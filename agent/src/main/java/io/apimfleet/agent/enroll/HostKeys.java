@@ -1,6 +1,7 @@
 package io.apimfleet.agent.enroll;
 
 import io.apimfleet.bundle.HostSecrets;
+import io.apimfleet.bundle.keystore.PemMaterial;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -13,10 +14,15 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Optional;
 
 /**
  * Makes this host's key pairs and the CSRs for them. The product TLS key is RSA 2048 (API-M 2.2.0
@@ -46,6 +52,24 @@ public final class HostKeys {
         KeyPair keys = generate("RSA");
         secrets.put(TLS_KEY, pem(keys.getPrivate()));
         return pem(request(commonName, keys, "SHA256withRSA"));
+    }
+
+    /**
+     * A CSR for the host's product TLS key: the key kept as {@value #TLS_KEY} when there is one
+     * and {@code newKey} is false (so a certificate already issued for it stays valid), else a new one.
+     */
+    public String tlsRequest(String commonName, boolean newKey) {
+        Optional<String> kept = newKey ? Optional.empty() : secrets.lookupExisting(TLS_KEY);
+        if (kept.isEmpty()) {
+            return newTlsRequest(commonName);
+        }
+        try {
+            RSAPrivateCrtKey key = (RSAPrivateCrtKey) PemMaterial.privateKey(kept.get(), "the host's TLS key");
+            PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
+            return pem(request(commonName, new KeyPair(publicKey, key), "SHA256withRSA"));
+        } catch (GeneralSecurityException | ClassCastException e) {
+            return newTlsRequest(commonName);   // an unreadable or non-RSA key is replaced, as rotation would
+        }
     }
 
     /** A new identity key pair for joining the fleet, and its CSR, as PEM. */

@@ -55,6 +55,7 @@ public final class ProbeRunner {
         for (Probe probe : probes) {
             ProbeVerdicts probeVerdicts = new ProbeVerdicts(probe, productStartedAt);
             verdicts.put(probe.name(), probeVerdicts);
+            onChange.accept(probe, probeVerdicts.state());   // every probe is known from the start, not only once it passes
             timers.add(vertx.setPeriodic(0, Math.max(100, probe.interval().toMillis()), id ->
                     attempt(probe).onComplete(ar -> {
                         boolean success = ar.succeeded() && ar.result();

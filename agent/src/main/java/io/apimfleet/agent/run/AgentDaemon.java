@@ -6,6 +6,7 @@ import io.apimfleet.agent.apply.LocalHome;
 import io.apimfleet.agent.enroll.AgentState;
 import io.apimfleet.agent.enroll.ControllerLink;
 import io.apimfleet.agent.enroll.Endpoint;
+import io.apimfleet.agent.enroll.HostKeys;
 import io.apimfleet.agent.enroll.Identity;
 import io.apimfleet.agent.enroll.Renewal;
 import io.apimfleet.agent.facts.HostFacts;
@@ -21,7 +22,7 @@ import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.Facts;
 import io.vertx.core.Future;
 import io.apimfleet.agent.probe.ProbeRunner;
-import io.apimfleet.bundle.HostSecrets;
+import io.apimfleet.bundle.Secrets;
 import io.apimfleet.protocol.bundle.Probe;
 import io.apimfleet.protocol.link.FleetEvent;
 import io.vertx.core.net.JksOptions;
@@ -84,7 +85,7 @@ public final class AgentDaemon {
         if (product.state() == ProductSupervisor.State.RUNNING) {
             startProbes();   // an adopted product: probe it as if it had just started (its allowance applies)
         }
-        this.bundles = new BundleWorker(vertx, node, () -> applier(local), settings.clock(), this::supervise);
+        this.bundles = new BundleWorker(vertx, node, given -> applier(local, given), settings.clock(), this::hostRequest);
         this.facts = new HostFacts(home, state.root(), () -> local == null ? List.of() : applier(local).history(),
                 () -> product.state().label());
         if (local != null && Files.isDirectory(home)) {
@@ -141,10 +142,14 @@ public final class AgentDaemon {
     }
 
     private BundleApplier applier(LocalHome local) {
+        return applier(local, Secrets.none());
+    }
+
+    private BundleApplier applier(LocalHome local, Secrets given) {
         if (local == null) {
             throw new IllegalStateException("this agent manages no API-M home: join with --home, or run with --home");
         }
-        return local.applier(settings.environment(), settings.checkpoints());
+        return local.applier(settings.environment(), settings.checkpoints(), given);
     }
 
     /** The product's supervisor (its state, pid and log). */
@@ -152,9 +157,16 @@ public final class AgentDaemon {
         return product;
     }
 
-    /** A product request, on the bundle worker (blocking allowed). */
-    private AgentReply supervise(AgentRequest request) {
+    /** A product or TLS-key request, on the bundle worker (blocking allowed). */
+    private AgentReply hostRequest(AgentRequest request) {
         return switch (request.kind()) {
+            case TLS_CSR -> {
+                if (request.subject() == null || request.subject().isBlank()) {
+                    yield AgentReply.refused("a TLS CSR request needs the certificate's subject (the node's host)");
+                }
+                yield new AgentReply(true, null, null, null, null,
+                        new HostKeys(state.hostSecrets()).tlsRequest(request.subject(), request.force()));
+            }
             case START -> {
                 long pid = product.start(lastProcess(), local.home());
                 startProbes();
@@ -230,7 +242,7 @@ public final class AgentDaemon {
     /** The node's trust store once the trust recipe wrote it (its password is a host secret); else the JVM's. */
     private TrustOptions nodeTrust() {
         Path store = local == null ? null : local.home().resolve("repository/resources/security/client-truststore.jks");
-        Optional<String> password = new HostSecrets(state.root().resolve("host-secrets.json")).lookupExisting("truststore-password");
+        Optional<String> password = state.hostSecrets().lookupExisting("truststore-password");
         if (store == null || !Files.isRegularFile(store) || password.isEmpty()) {
             return null;
         }
@@ -251,7 +263,14 @@ public final class AgentDaemon {
         if (request.kind() == AgentRequest.Kind.FACTS) {
             return gatherFacts().map(f -> new AgentReply(true, null, f, null, null));
         }
-        return bundles.submit(request);   // bundle and product requests: one at a time, on a worker
+        return bundles.submit(request)   // bundle and product requests: one at a time, on a worker
+                .onSuccess(reply -> {
+                    boolean newProbes = request.kind() == AgentRequest.Kind.APPLY && reply.ok() && reply.result() != null
+                            && reply.result().probesChanged();
+                    if (newProbes && product.state() == ProductSupervisor.State.RUNNING) {
+                        startProbes();   // the running product is probed with the bundle's new probes from now on
+                    }
+                });
     }
 
     private void checkRenewal() {

@@ -307,6 +307,7 @@ public final class ProductSupervisor {
             // the start time guards a stale pid file
         }
         Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("pid", run.pid);
         fields.put("code", code);   // null when killed before the wrapper could record it
         fields.put("lastLines", lastLines);
         fields.put("requested", run.stopRequested);

@@ -158,6 +158,35 @@ class AgentDaemonTest {
     }
 
     @Test
+    void aSecretThatComesWithTheRequestIsWrittenAndNeverEchoed() throws Exception {
+        startConnected();
+        Bundle bundle = new Bundle("km1", 5, List.of(XmlSet.text("repository/conf/carbon.xml", "/Server/Ports/Offset", "${secret:offset}")));
+        AgentReply applied = answer(controller.request("km1", AgentRequest.withSecrets(AgentRequest.Kind.APPLY, bundle, Map.of("offset", "7"))));
+        assertThat(applied.ok()).as(applied.error()).isTrue();
+        assertThat(Files.readString(home.resolve("repository/conf/carbon.xml"))).contains("<Offset>7</Offset>");
+        assertThat(applied.result().diff()).doesNotContain("<Offset>7</Offset>");
+    }
+
+    @Test
+    void aTlsCsrKeepsTheHostsKeyUntilANewOneIsAskedFor() throws Exception {
+        startConnected();
+        AgentReply first = answer(controller.request("km1", AgentRequest.tlsCsr("km1.example", false)));
+        AgentReply again = answer(controller.request("km1", AgentRequest.tlsCsr("km1.example", false)));
+        AgentReply renewed = answer(controller.request("km1", AgentRequest.tlsCsr("km1.example", true)));
+        assertThat(first.ok()).as(first.error()).isTrue();
+        assertThat(publicKey(again.output())).isEqualTo(publicKey(first.output()));
+        assertThat(publicKey(renewed.output())).isNotEqualTo(publicKey(first.output()));
+        assertThat(first.output()).startsWith("-----BEGIN CERTIFICATE REQUEST-----").doesNotContain("PRIVATE KEY");
+    }
+
+    private static java.security.PublicKey publicKey(String csrPem) throws Exception {
+        try (org.bouncycastle.openssl.PEMParser parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(csrPem))) {
+            return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(
+                    (org.bouncycastle.pkcs.PKCS10CertificationRequest) parser.readObject()).getPublicKey();
+        }
+    }
+
+    @Test
     void aSecondBundleRequestWhileOneRunsIsRefusedWithAReason() throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -13,6 +13,11 @@ import io.apimfleet.controller.pki.EnrollmentRefused;
 import io.apimfleet.controller.registry.AgentRequestFailed;
 import io.apimfleet.controller.registry.AgentRequests;
 import io.apimfleet.controller.registry.LiveAgents;
+import io.apimfleet.controller.rollout.RolloutBusy;
+import io.apimfleet.controller.rollout.RolloutFailure;
+import io.apimfleet.controller.rollout.Rollouts;
+import io.apimfleet.controller.rollout.SpecRejected;
+import io.apimfleet.controller.secret.SecretStore;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.link.AgentRequest;
@@ -21,6 +26,8 @@ import io.apimfleet.protocol.link.EnrollRequest;
 import io.apimfleet.protocol.link.EnrollResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -32,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -47,15 +55,24 @@ import java.util.regex.Pattern;
  *   POST /v1/nodes/{node}/plan|apply|rollback[?force=true]  Bundle -> AgentReply      admin
  *   POST /v1/nodes/{node}/start|stop|restart|logs[?force=true][&lines=N]  -> AgentReply   admin
  *   GET  /metrics                     Prometheus text                                  admin
+ *   POST /v1/plan                     {source, yaml} -> ClusterPlan                    admin
+ *   POST /v1/apply                    {source, yaml, secrets} -> 202 {rollout, since}  admin
+ *   GET  /v1/rollouts[/current]       [RolloutRecord] / the running one (404 none)     admin
+ *   POST /v1/rollouts/abort           -> the running RolloutRecord (404 none)          admin
+ *   GET  /v1/secrets                  [{name, updatedAt}]                              admin
+ *   PUT|DELETE /v1/secrets/{name}     {value} -> 204                                   admin
  * </pre>
- * Errors are JSON {@code {"error": message, "reason": code}}: 400 malformed, 401 no client
+ * Errors are JSON {@code {"error": message, "reason": code}} (an invalid spec adds
+ * {@code problems}, each {@code file:line:column: message}): 400 malformed, 401 no client
  * certificate, 403 refused or not the admin, 404, 409 agent not connected, 413 body too large,
- * 502 agent failed, 504 agent did not answer in time. A join token is never logged or journaled.
+ * 502 agent failed, 504 agent did not answer in time; 409 also when a rollout is running. A join
+ * token or a secret's value is never logged, journaled or answered.
  */
 public final class ApiRoutes {
     private static final Logger LOG = Logger.getLogger(ApiRoutes.class.getName());
     static final long ENROLL_BODY_LIMIT = 64 * 1024;
     static final long BUNDLE_BODY_LIMIT = 32L * 1024 * 1024;
+    static final long SPEC_BODY_LIMIT = 1024 * 1024;
     private static final Pattern NODE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final ControllerState state;
@@ -65,9 +82,13 @@ public final class ApiRoutes {
     private final AgentRequests requests;
     private final FleetMetrics metrics;
     private final List<String> bridgeEndpoints;
+    private final Rollouts rollouts;
+    private final SecretStore secrets;
 
     public ApiRoutes(ControllerState state, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests,
-                     FleetMetrics metrics, List<String> bridgeEndpoints) {
+                     FleetMetrics metrics, List<String> bridgeEndpoints, Rollouts rollouts, SecretStore secrets) {
+        this.rollouts = rollouts;
+        this.secrets = secrets;
         this.state = state;
         this.worker = worker;
         this.journal = journal;
@@ -89,6 +110,18 @@ public final class ApiRoutes {
         router.get("/metrics").handler(this::requireAdmin).handler(this::metrics);
         router.post("/v1/nodes/:node/:action").handler(this::requireAdmin);
         router.post("/v1/nodes/:node/:action").handler(BodyHandler.create(false).setBodyLimit(BUNDLE_BODY_LIMIT)).handler(this::nodeRequest);
+
+        adminWithBody(router, HttpMethod.POST, "/v1/plan", SPEC_BODY_LIMIT, this::plan);
+        adminWithBody(router, HttpMethod.POST, "/v1/apply", SPEC_BODY_LIMIT, this::apply);
+        router.get("/v1/rollouts").handler(this::requireAdmin).handler(ctx -> rollouts.history().onSuccess(h -> json(ctx, 200, h)).onFailure(ctx::fail));
+        router.get("/v1/rollouts/current").handler(this::requireAdmin).handler(ctx -> rollouts.current()
+                .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
+        router.post("/v1/rollouts/abort").handler(this::requireAdmin).handler(ctx -> rollouts.abort()
+                .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
+        router.get("/v1/secrets").handler(this::requireAdmin).handler(ctx -> worker.call(secrets::list)
+                .onSuccess(list -> json(ctx, 200, list)).onFailure(ctx::fail));
+        adminWithBody(router, HttpMethod.PUT, "/v1/secrets/:name", ENROLL_BODY_LIMIT, this::putSecret);
+        router.delete("/v1/secrets/:name").handler(this::requireAdmin).handler(this::removeSecret);
 
         router.errorHandler(400, ctx -> error(ctx, 400, "malformed-request", "the request is malformed"));
         router.errorHandler(404, ctx -> error(ctx, 404, "not-found", "no such route: " + ctx.request().method() + " " + ctx.request().path()));
@@ -199,13 +232,15 @@ public final class ApiRoutes {
         }).onFailure(ctx::fail);
     }
 
-    private static AgentView view(String node, LiveAgents.Live connection, Long daysLeft) {
+    private AgentView view(String node, LiveAgents.Live connection, Long daysLeft) {
+        Function<String, String> roles = n -> rollouts.roleOf(n).orElse(null);
         if (connection == null) {
-            return new AgentView(node, null, false, null, null, 0, daysLeft, null);
+            return new AgentView(node, null, false, null, null, 0, daysLeft, null, roles.apply(node), "unknown", null);
         }
         var facts = connection.facts();
         return new AgentView(node, facts == null ? null : facts.hostname(), connection.connected(), connection.lastHeartbeat(),
-                facts == null ? null : facts.productState(), facts == null ? 0 : facts.bundleRevision(), daysLeft, facts);
+                facts == null ? null : facts.productState(), facts == null ? 0 : facts.bundleRevision(), daysLeft, facts,
+                roles.apply(node), connection.health(), connection.probes());
     }
 
     private void events(RoutingContext ctx) {
@@ -283,6 +318,108 @@ public final class ApiRoutes {
                         ctx.fail(failure);
                     }
                 });
+    }
+
+    // ------------------------------------------------------------------ rollouts and secrets
+
+    /** The admin check first, on a route of its own: Vert.x wants the body handler first on a route. */
+    private void adminWithBody(Router router, HttpMethod method, String path, long limit, Handler<RoutingContext> handler) {
+        router.route(method, path).handler(this::requireAdmin);
+        router.route(method, path).handler(BodyHandler.create(false).setBodyLimit(limit)).handler(handler);
+    }
+
+    /** The body of a plan or an apply: the spec's text and the name its problems are reported under. */
+    record SpecBody(String source, String yaml, Map<String, String> secrets) {
+        /** Never the secrets' values. */
+        @Override
+        public String toString() {
+            return "SpecBody[" + source + ", secrets " + (secrets == null ? "[]" : new TreeMap<>(secrets).keySet()) + "]";
+        }
+    }
+
+    private SpecBody specBody(RoutingContext ctx) {
+        try {
+            SpecBody body = Json.mapper().readValue(bytes(ctx), SpecBody.class);
+            if (body != null && body.yaml() != null) {
+                return new SpecBody(body.source() == null || body.source().isBlank() ? "cluster.yaml" : body.source(), body.yaml(),
+                        body.secrets() == null ? Map.of() : body.secrets());
+            }
+        } catch (java.io.IOException e) {
+            // answered below
+        }
+        error(ctx, 400, "malformed-request", "the body must be {\"source\": FILE, \"yaml\": SPEC[, \"secrets\": {NAME: VALUE}]}");
+        return null;
+    }
+
+    private void plan(RoutingContext ctx) {
+        SpecBody body = specBody(ctx);
+        if (body != null) {
+            rollouts.plan(body.source(), body.yaml()).onSuccess(plan -> json(ctx, 200, plan)).onFailure(f -> rolloutFailure(ctx, f));
+        }
+    }
+
+    private void apply(RoutingContext ctx) {
+        SpecBody body = specBody(ctx);
+        if (body != null) {
+            rollouts.start(body.source(), body.yaml(), body.secrets())
+                    .onSuccess(started -> json(ctx, 202, started))
+                    .onFailure(f -> rolloutFailure(ctx, f));
+        }
+    }
+
+    private void rolloutFailure(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof SpecRejected rejected) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", rejected.getMessage());
+            body.put("reason", "invalid-spec");
+            body.put("problems", rejected.problems());
+            json(ctx, 400, body);
+        } else if (failure instanceof RolloutBusy busy) {
+            error(ctx, 409, "rollout-running", busy.getMessage());
+        } else if (failure instanceof RolloutFailure refused) {
+            error(ctx, 409, "cannot-render", refused.getMessage());
+        } else {
+            ctx.fail(failure);
+        }
+    }
+
+    private void putSecret(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        String value;
+        try {
+            JsonNode body = Json.mapper().readTree(bytes(ctx));
+            value = body == null || !body.path("value").isTextual() ? null : body.path("value").asText();
+        } catch (java.io.IOException e) {
+            value = null;
+        }
+        if (value == null) {
+            error(ctx, 400, "malformed-request", "the body must be {\"value\": \"...\"}");
+            return;
+        }
+        String given = value;
+        worker.call(() -> {
+            secrets.put(name, given, Instant.now());
+            return null;
+        }).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(f -> secretFailure(ctx, f));
+    }
+
+    private void removeSecret(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        worker.call(() -> secrets.remove(name)).onSuccess(removed -> {
+            if (removed) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                error(ctx, 404, "no-secret", "there is no secret named " + name);
+            }
+        }).onFailure(f -> secretFailure(ctx, f));
+    }
+
+    private static void secretFailure(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof IllegalArgumentException e) {
+            error(ctx, 400, "malformed-request", e.getMessage());
+        } else {
+            ctx.fail(failure);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

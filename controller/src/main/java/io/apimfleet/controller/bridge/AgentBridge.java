@@ -308,6 +308,7 @@ public final class AgentBridge {
         }
         fields.put("node", node);   // the verified name, whatever the body said
         journal.record(type, fields);
+        live.event(node, type, fields);
     }
 
     private static String encode(Object body) {

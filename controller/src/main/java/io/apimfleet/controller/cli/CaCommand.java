@@ -14,16 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "The controller's certificate authorities.",
         subcommands = CaCommand.Show.class)
-final class CaCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetCommand.EXIT_USER_ERROR;
-    }
-
+final class CaCommand extends CommandGroup {
     /** {@code --ca-hash sha256:<hex of the fleet CA's SubjectPublicKeyInfo>}. */
     static String pinLine(ControllerState state) {
         return "--ca-hash sha256:" + state.fleetCa().spkiSha256();

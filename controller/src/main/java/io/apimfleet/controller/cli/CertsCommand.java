@@ -17,16 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Certificates the controller issued or holds.",
         subcommands = {CertsCommand.List.class, CertsCommand.Rotate.class})
-final class CertsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetCommand.EXIT_USER_ERROR;
-    }
-
+final class CertsCommand extends CommandGroup {
     @Command(name = "list",
             mixinStandardHelpOptions = true,
             description = "Lists certificates: node, kind, CN, SANs, not-after, days left, SHA-256 fingerprint.")

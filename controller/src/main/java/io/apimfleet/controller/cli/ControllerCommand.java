@@ -20,16 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "The controller daemon.",
         subcommands = {ControllerCommand.Run.class})
-final class ControllerCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetCommand.EXIT_USER_ERROR;
-    }
-
+final class ControllerCommand extends CommandGroup {
     @Command(name = "run",
             mixinStandardHelpOptions = true,
             description = {"Runs the controller until SIGTERM or Ctrl-C: the HTTPS API (enrollment, the fleet CLI) and the",

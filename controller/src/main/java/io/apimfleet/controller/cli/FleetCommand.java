@@ -13,10 +13,11 @@ import picocli.CommandLine.Spec;
         description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
         subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class,
                 CertsCommand.class, ControllerCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class,
-                NodeCommand.class},
+                NodeCommand.class, ApplyCommand.class, RolloutCommand.class, SecretCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad input (options, spec file, state directory)",
-                "3:the controller could not be reached or refused the request", "4:the agent could not do it (not connected, no answer, refused)"})
+                "3:the controller could not be reached or refused the request", "4:the agent could not do it (not connected, no answer, refused)",
+                "5:the rollout failed or was aborted, or another rollout is running"})
 public final class FleetCommand implements Callable<Integer> {
 
     /** Exit code for problems in what the user gave us: a bad spec, a missing file. */
@@ -25,6 +26,8 @@ public final class FleetCommand implements Callable<Integer> {
     public static final int EXIT_CONTROLLER = 3;
     /** The controller reached the agent's side and it could not do it: not connected, no answer in time, refused. */
     public static final int EXIT_AGENT = 4;
+    /** A rollout failed or was aborted (or another one is running). */
+    public static final int EXIT_ROLLOUT_FAILED = 5;
 
     @Spec
     CommandSpec spec;

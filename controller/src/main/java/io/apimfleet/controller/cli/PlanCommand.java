@@ -5,6 +5,7 @@ import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.client.ControllerUnreachable;
 import io.apimfleet.controller.recipe.RecipeException;
 import io.apimfleet.controller.recipe.Recipes;
+import io.apimfleet.controller.rollout.ClusterPlan;
 import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.link.AgentReply;
@@ -18,14 +19,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fleet plan --node NAME -f cluster.yaml}: renders the node's bundle here and asks its
- * agent for a dry run against the real {@code <API-M_HOME>}; prints the diff (secrets masked by
- * the agent) and the per-operation report. Changes nothing.
+ * {@code fleet plan -f cluster.yaml}: the controller renders every node's bundle (certificates
+ * included) and asks each agent for a dry run; prints the phases, each node's diff (secrets masked
+ * by the agent), which nodes would start or restart, and warnings. With {@code --node NAME}, only
+ * that node's bundle, rendered here without trust material. Changes no home.
  */
 @Command(name = "plan",
         mixinStandardHelpOptions = true,
-        description = {"Asks a node's agent what applying the spec would change there (a dry run): prints its diff and report.",
-                "Exit status 4 when the agent is not connected, does not answer, or refuses."})
+        description = {"Asks every node's agent what applying the spec would change there (a dry run): prints the phases,",
+                "each node's diff, which nodes would (re)start, and warnings. The controller may certify hosts' TLS keys to show exact diffs.",
+                "Exit status 4 when an agent is not connected, does not answer, or refuses."})
 final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,12 +45,15 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "the cluster spec (YAML)")
     String file;
 
-    @Option(names = "--node", required = true, paramLabel = "NAME", description = "the node to plan")
+    @Option(names = "--node", paramLabel = "NAME", description = "only this node, rendered here without its certificates")
     String node;
 
     @Override
     public Integer call() {
         ClusterSpec cluster = SpecFile.readValid(file);
+        if (node == null) {
+            return planCluster();
+        }
         if (cluster.node(node).isEmpty()) {
             throw new UserError("fleet plan: no node named " + node + " in " + file);
         }
@@ -78,6 +84,54 @@ final class PlanCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private int planCluster() {
+        ControllerClient client = controller.client(state, "fleet plan");
+        ClusterPlan plan;
+        try {
+            plan = client.plan(file, SpecFile.text(file));
+        } catch (ControllerApiException e) {
+            if (!e.problems().isEmpty()) {
+                throw new UserError(e.problems());
+            }
+            throw new UserError(e.status() == 409 ? FleetCommand.EXIT_AGENT : FleetCommand.EXIT_CONTROLLER, "fleet plan: " + e.getMessage());
+        } catch (ControllerUnreachable e) {
+            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet plan: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        boolean failed = plan.nodes().stream().anyMatch(n -> n.error() != null);
+        if (output.json()) {
+            OutputOption.printJson(out, plan);
+            return failed ? FleetCommand.EXIT_AGENT : 0;
+        }
+        out.println("== plan for cluster " + plan.cluster() + " (would be revision " + plan.revision() + ")");
+        out.println("phases: " + RolloutProgress.phases(plan.phases()));
+        for (ClusterPlan.NodePlan n : plan.nodes()) {
+            out.println();
+            if (n.error() != null) {
+                out.println("-- " + n.node() + " (" + n.role() + "): cannot plan: " + n.error());
+                continue;
+            }
+            out.println("-- " + n.node() + " (" + n.role() + "): " + (n.files() > 0 ? n.files() + " files would change"
+                    : n.changed() ? "no file changes; the product's command or probes change" : "no changes")
+                    + switch (n.action()) {
+                        case "start" -> "; would start";
+                        case "restart" -> "; would restart";
+                        default -> "";
+                    });
+            out.print(n.diff());
+        }
+        out.println();
+        java.util.List<String> starting = plan.nodes().stream().filter(n -> !"none".equals(n.action()) && n.error() == null)
+                .map(n -> n.node() + " (" + n.action() + ")").toList();
+        out.println(starting.isEmpty() ? "no node would start or restart" : "would start or restart: " + String.join(", ", starting));
+        plan.warnings().forEach(w -> out.println("warning: " + w));
+        if (plan.changesNothing()) {
+            out.println("no changes: applying this spec would change nothing");
+        }
+        out.flush();
+        return failed ? FleetCommand.EXIT_AGENT : 0;
     }
 
     private AgentReply ask(ControllerClient client, Bundle bundle) {

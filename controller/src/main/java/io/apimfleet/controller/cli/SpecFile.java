@@ -25,6 +25,15 @@ final class SpecFile {
         return checked.spec();
     }
 
+    /** The text of a spec file {@link #readValid} accepted (sent to the controller as it is). */
+    static String text(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UserError("fleet: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     static CheckedSpec check(String file) {
         Path path = Path.of(file);
         if (Files.isDirectory(path)) {

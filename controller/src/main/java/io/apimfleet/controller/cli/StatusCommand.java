@@ -57,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
                 rows.add(status(node.name(), node.role().yamlName(), node.host(), agents.get(node.name())));
             }
         } else {
-            agents.values().forEach(view -> rows.add(status(view.node(), null, null, view)));
+            agents.values().forEach(view -> rows.add(status(view.node(), view.role(), null, view)));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
@@ -72,7 +72,20 @@ final class StatusCommand implements Callable<Integer> {
         Table table = new Table("NODE", "ROLE", "HOST", "CONNECTED", "PRODUCT", "HEALTH", "REVISION");
         rows.forEach(r -> table.row(r.name(), r.role(), r.host(), r.connected() ? "yes" : "no", r.product(), r.health(), r.revision()));
         table.print(out);
+        out.println();
+        out.println(byRole(rows));
+        out.flush();
         return 0;
+    }
+
+    /** One line per role, e.g. {@code key-manager 2/2 healthy}: the cluster at a glance. */
+    static String byRole(List<NodeStatus> rows) {
+        Map<String, List<NodeStatus>> roles = new LinkedHashMap<>();
+        rows.forEach(r -> roles.computeIfAbsent(r.role() == null ? "(role unknown)" : r.role(), k -> new ArrayList<>()).add(r));
+        List<String> parts = new ArrayList<>();
+        roles.forEach((role, nodes) -> parts.add(role + " " + nodes.stream().filter(n -> "healthy".equals(n.health())).count()
+                + "/" + nodes.size() + " healthy"));
+        return String.join(" | ", parts);
     }
 
     private static NodeStatus status(String name, String role, String specHost, AgentView view) {
@@ -80,7 +93,7 @@ final class StatusCommand implements Callable<Integer> {
         String host = facts != null && facts.hostname() != null ? facts.hostname() : specHost;
         String product = facts == null || facts.productState() == null ? "unknown" : facts.productState();
         boolean connected = view != null && view.connected();
-        String health = connected && ("stopped".equals(product) || "exited".equals(product)) ? "stopped" : "unknown";
+        String health = view == null || view.health() == null ? "unknown" : view.health();
         return new NodeStatus(name, role, host, connected, product, health, facts == null ? null : facts.bundleRevision());
     }
 }

@@ -18,16 +18,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Join tokens: single use, bound to one node, short-lived, stored only as a hash.",
         subcommands = {TokenCommand.Create.class, TokenCommand.List.class, TokenCommand.Revoke.class})
-final class TokenCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return FleetCommand.EXIT_USER_ERROR;
-    }
-
+final class TokenCommand extends CommandGroup {
     @Command(name = "create",
             mixinStandardHelpOptions = true,
             description = {"Makes a join token for one node and prints, once, the fleet-agent join command to run on that host."})

@@ -3,6 +3,10 @@ package io.apimfleet.controller.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apimfleet.controller.pki.Pem;
+import io.apimfleet.controller.rollout.ClusterPlan;
+import io.apimfleet.controller.rollout.RolloutRecord;
+import io.apimfleet.controller.rollout.Rollouts;
+import io.apimfleet.controller.secret.SecretStore;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.link.AgentReply;
@@ -24,7 +28,10 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
@@ -48,6 +55,7 @@ public final class ControllerClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Longer than the controller's 30 s for an agent: its 504 should arrive, not ours. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SPEC_TIMEOUT = Duration.ofMinutes(3);
 
     private final URI base;
     private final HttpClient http;
@@ -122,6 +130,67 @@ public final class ControllerClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return read(send(request), AgentReply.class);
+    }
+
+    /** {@code POST /v1/plan}: dry runs of the whole cluster (agents make CSRs and diffs: allow minutes). */
+    public ClusterPlan plan(String source, String yaml) {
+        return read(send(json("POST", "/v1/plan", new SpecRequest(source, yaml, Map.of()), SPEC_TIMEOUT)), ClusterPlan.class);
+    }
+
+    /** {@code POST /v1/apply}: starts the rollout; its progress is in the events after {@code since}. */
+    public Rollouts.Started apply(String source, String yaml, Map<String, String> secrets) {
+        return read(send(json("POST", "/v1/apply", new SpecRequest(source, yaml, secrets), SPEC_TIMEOUT)), Rollouts.Started.class);
+    }
+
+    public List<RolloutRecord> rollouts() {
+        return read(get("/v1/rollouts"), new TypeReference<List<RolloutRecord>>() { });
+    }
+
+    /** The running rollout, if any. */
+    public Optional<RolloutRecord> currentRollout() {
+        HttpResponse<String> response = get("/v1/rollouts/current");
+        return response.statusCode() == 404 ? Optional.empty() : Optional.of(read(response, RolloutRecord.class));
+    }
+
+    /** Asks the running rollout to stop; empty when none runs. */
+    public Optional<RolloutRecord> abortRollout() {
+        HttpResponse<String> response = send(json("POST", "/v1/rollouts/abort", Map.of(), REQUEST_TIMEOUT));
+        return response.statusCode() == 404 ? Optional.empty() : Optional.of(read(response, RolloutRecord.class));
+    }
+
+    public List<SecretStore.Entry> secrets() {
+        return read(get("/v1/secrets"), new TypeReference<List<SecretStore.Entry>>() { });
+    }
+
+    public void putSecret(String name, String value) {
+        checked(send(json("PUT", "/v1/secrets/" + name, Map.of("value", value), REQUEST_TIMEOUT)));
+    }
+
+    /** @return whether there was such a secret */
+    public boolean removeSecret(String name) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/secrets/" + name)).timeout(REQUEST_TIMEOUT).DELETE().build());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        checked(response);
+        return true;
+    }
+
+    /** The body of {@code /v1/plan} and {@code /v1/apply}. */
+    private record SpecRequest(String source, String yaml, Map<String, String> secrets) {
+        @Override
+        public String toString() {
+            return "SpecRequest[" + source + "]";
+        }
+    }
+
+    private HttpRequest json(String method, String path, Object body, Duration timeout) {
+        try {
+            return HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code GET /metrics}: Prometheus text. */
@@ -207,8 +276,12 @@ public final class ControllerClient {
     private static ControllerApiException failure(int status, String body) {
         String reason = "http-" + status;
         String message = "the controller answered " + status;
+        List<String> problems = new ArrayList<>();
         try {
             JsonNode error = Json.mapper().readTree(body);
+            if (error != null) {
+                error.path("problems").forEach(p -> problems.add(p.asText()));
+            }
             if (error != null && error.path("reason").isTextual()) {
                 reason = error.path("reason").asText();
             }
@@ -218,7 +291,7 @@ public final class ControllerClient {
         } catch (IOException ignored) {
             // not JSON: keep the status
         }
-        return new ControllerApiException(status, reason, message);
+        return new ControllerApiException(status, reason, message, problems);
     }
 
     private ControllerUnreachable unreachable(IOException e) {

@@ -3,6 +3,8 @@ package io.apimfleet.controller.daemon;
 import io.apimfleet.controller.api.ApiRoutes;
 import io.apimfleet.controller.bridge.AgentBridge;
 import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.rollout.Rollouts;
+import io.apimfleet.controller.secret.SecretStore;
 import io.apimfleet.controller.metrics.FleetMetrics;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.RevocationList;
@@ -230,6 +232,7 @@ public final class ControllerDaemon {
         private StateWorker worker;
         private Journal journal;
         private LiveAgents live;
+        private Rollouts rollouts;
         private AgentBridge bridge;
         private final List<HttpServer> servers = new ArrayList<>();
         private volatile Set<String> revoked = Set.of();
@@ -244,10 +247,13 @@ public final class ControllerDaemon {
             metrics.gauges(live::connectedCount, journal::size);
             bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked);
             AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout());
-            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints()).router(vertx);
+            SecretStore secrets = new SecretStore(state);
+            rollouts = new Rollouts(vertx, state, worker, journal, live, requests, secrets);
+            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints(), rollouts, secrets).router(vertx);
             RevocationList revocations = state.revocations();
 
             return journal.start(vertx, options.journalPoll())
+                    .compose(v -> rollouts.recover())
                     .compose(v -> refreshRevocations(revocations))
                     .compose(v -> {
                         live.start(vertx);

@@ -17,7 +17,6 @@ import java.util.Map;
  */
 final class HealthProbes {
     static final String CONSOLE = "/carbon/admin/login.jsp";
-    private static final Duration INTERVAL = Duration.ofSeconds(10);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int SUCCESSES = 1;
     private static final int FAILURES = 3;
@@ -36,12 +35,14 @@ final class HealthProbes {
     /** A start-up allowance of {@code rollout.healthyDeadline}: API-M takes minutes to start. */
     static List<Probe> of(ClusterSpec spec, Node node) {
         Duration grace = spec.rollout().healthyDeadline();
+        Duration interval = spec.rollout().probeInterval();
+        Duration timeout = TIMEOUT.compareTo(interval) > 0 ? interval : TIMEOUT;
         List<Probe> probes = new ArrayList<>();
         probes.add(new Probe("console", Probe.Kind.HTTPS, node.host(), ApimPort.SERVLET_HTTPS.on(node), CONSOLE,
-                INTERVAL, TIMEOUT, SUCCESSES, FAILURES, grace));
+                interval, timeout, SUCCESSES, FAILURES, grace));
         for (ApimPort port : LISTENERS.get(node.role())) {
             probes.add(new Probe(port.name().toLowerCase().replace('_', '-'), Probe.Kind.TCP, node.host(), port.on(node), null,
-                    INTERVAL, TIMEOUT, SUCCESSES, FAILURES, grace));
+                    interval, timeout, SUCCESSES, FAILURES, grace));
         }
         return probes;
     }

@@ -8,12 +8,15 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,8 +29,39 @@ import java.util.function.LongSupplier;
  * <p>Confined to one Vert.x context: call it from the controller's event loop only.
  */
 public final class LiveAgents {
-    /** What the controller knows of one agent's connection. */
-    public record Live(String node, boolean connected, Instant lastHeartbeat, Facts facts) {
+    /**
+     * What the controller knows of one agent's connection.
+     *
+     * @param probes   each probe's last state (starting, passing, failing), from {@code probe.changed}
+     * @param lastExit the fields of the product's last {@code product.exited} since it last started
+     */
+    public record Live(String node, boolean connected, Instant lastHeartbeat, Facts facts, Map<String, String> probes,
+                       Map<String, Object> lastExit) {
+        public Live {
+            probes = Map.copyOf(probes);
+            lastExit = lastExit == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(lastExit));
+        }
+
+        /**
+         * healthy (every probe passing), unhealthy (one failing), starting, stopped (the product is
+         * not running), or unknown (not connected, or no probes reported yet).
+         */
+        public String health() {
+            if (!connected) {
+                return "unknown";
+            }
+            String product = facts == null ? null : facts.productState();
+            if ("stopped".equals(product) || "exited".equals(product)) {
+                return "stopped";
+            }
+            if (probes.isEmpty()) {
+                return "unknown";
+            }
+            if (probes.containsValue("failing")) {
+                return "unhealthy";
+            }
+            return probes.values().stream().allMatch("passing"::equals) ? "healthy" : "starting";
+        }
     }
 
     private static final class Entry {
@@ -36,6 +70,9 @@ public final class LiveAgents {
         Instant lastHeartbeat;
         long lastSeenNanos;
         Facts facts;
+        final Map<String, String> probes = new TreeMap<>();
+        Map<String, Object> lastExit;
+        Object pid;
 
         Entry(String node) {
             this.node = node;
@@ -47,6 +84,7 @@ public final class LiveAgents {
     private final LongSupplier nanoClock;
     private final Map<String, Entry> entries = new HashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
+    private final List<Consumer<String>> listeners = new ArrayList<>();
     private Vertx vertx;
     private long timer = -1;
 
@@ -99,7 +137,70 @@ public final class LiveAgents {
                 putIfPresent(fields, "agentVersion", entry.facts.agentVersion());
             }
             journal.record(FleetEvent.AGENT_CONNECTED, fields);
+            changed(node);
         }
+    }
+
+    /**
+     * An event an agent sent (the node verified by the bridge): probe and product changes update
+     * the node's health at once, without waiting for the next heartbeat.
+     */
+    public void event(String node, String type, Map<String, Object> fields) {
+        Entry entry = entries.get(node);
+        if (entry == null) {
+            return;
+        }
+        switch (type) {
+            case FleetEvent.PROBE_CHANGED -> {
+                if (fields.get("probe") instanceof String probe && fields.get("state") instanceof String state) {
+                    entry.probes.put(probe, state);
+                }
+            }
+            case FleetEvent.PRODUCT_STARTED -> {
+                entry.probes.clear();
+                entry.lastExit = null;
+                entry.pid = fields.get("pid");
+                entry.facts = withProductState(entry.facts, "running");
+            }
+            case FleetEvent.PRODUCT_EXITED -> {
+                if (entry.pid != null && fields.get("pid") != null && !String.valueOf(entry.pid).equals(String.valueOf(fields.get("pid")))) {
+                    return;   // the exit of a run already replaced (a restart's stop reported late)
+                }
+                entry.probes.clear();
+                entry.lastExit = new LinkedHashMap<>(fields);
+                entry.facts = withProductState(entry.facts, Boolean.TRUE.equals(fields.get("requested")) ? "stopped" : "exited");
+            }
+            default -> {
+                return;
+            }
+        }
+        changed(node);
+    }
+
+    /** Forgets a node's probe states: its product is being (re)started, so earlier verdicts no longer hold. */
+    public void resetProbes(String node) {
+        Entry entry = entries.get(node);
+        if (entry != null) {
+            entry.probes.clear();
+        }
+    }
+
+    /** Called on this context with the node's name whenever its connection, product or probes change. */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<String> listener) {
+        listeners.remove(listener);
+    }
+
+    private void changed(String node) {
+        List.copyOf(listeners).forEach(l -> l.accept(node));
+    }
+
+    private static Facts withProductState(Facts facts, String productState) {
+        return facts == null ? null : new Facts(facts.hostname(), facts.os(), facts.java(), facts.home(), facts.homeExists(),
+                facts.productVersion(), facts.freeDiskBytes(), productState, facts.bundleRevision(), facts.agentVersion());
     }
 
     public boolean isConnected(String node) {
@@ -134,12 +235,13 @@ public final class LiveAgents {
                 fields.put("lastHeartbeat", entry.lastHeartbeat.toString());
                 fields.put("timeoutSeconds", timeout.toMillis() / 1000.0);
                 journal.record(FleetEvent.AGENT_LOST, fields);
+                changed(entry.node);
             }
         }
     }
 
     private static Live view(Entry e) {
-        return new Live(e.node, e.connected, e.lastHeartbeat, e.facts);
+        return new Live(e.node, e.connected, e.lastHeartbeat, e.facts, e.probes, e.lastExit);
     }
 
     private static void putIfPresent(Map<String, Object> fields, String key, Object value) {

@@ -1,5 +1,6 @@
 package io.apimfleet.controller.spec;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,9 @@ final class RolloutRules implements SpecRule {
         }
         if (rollout.healthyDeadline().isZero()) {
             findings.add("rollout.healthyDeadline", "rollout.healthyDeadline must be longer than 0s");
+        }
+        if (rollout.probeInterval().toMillis() < 100 || rollout.probeInterval().compareTo(Duration.ofMinutes(1)) > 0) {
+            findings.add("rollout.probeInterval", "rollout.probeInterval must be between 100ms and 1m, not " + rollout.probeInterval());
         }
     }
 }

@@ -187,7 +187,8 @@ public final class SpecLoader {
                 m.integer("maxUnavailable").orElse(d.maxUnavailable()),
                 m.duration("minHealthy").orElse(d.minHealthy()),
                 m.duration("healthyDeadline").orElse(d.healthyDeadline()),
-                m.bool("autoRollback").orElse(d.autoRollback()));
+                m.bool("autoRollback").orElse(d.autoRollback()),
+                m.duration("probeInterval").orElse(d.probeInterval()));
     }
 
     private static <T> Map<String, T> byName(T[] values, Function<T, String> name) {

@@ -25,6 +25,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -49,6 +50,8 @@ import java.util.stream.Stream;
 public final class ProductKeys {
     static final Duration TLS_VALIDITY = Duration.ofDays(397);
     static final Duration PRIMARY_VALIDITY = Duration.ofDays(3650);
+    /** A TLS certificate this close to expiry is re-issued at the next apply. */
+    static final Duration TLS_RENEW_BEFORE = Duration.ofDays(30);
     private static final int RSA_BITS = 2048;   // API-M 2.2.0 runs on Java 8
 
     private final ControllerState state;
@@ -97,11 +100,30 @@ public final class ProductKeys {
      * possession of the key; subject and names come from the spec, never from the CSR.
      */
     public X509Certificate signTls(String nodeName, String csrPem) {
+        return signTls(nodeName, tlsKey(nodeName, csrPem));
+    }
+
+    /**
+     * The node's TLS certificate for the key of its CSR: the one already issued when it certifies
+     * that key with the names the spec now gives and is not due for renewal; a new one otherwise.
+     */
+    public X509Certificate certifyTls(String nodeName, String csrPem, Instant now) {
+        PublicKey key = tlsKey(nodeName, csrPem);
+        Optional<X509Certificate> current = tlsCertificate(nodeName);
+        if (current.isPresent() && current.get().getPublicKey().equals(key)
+                && names(current.get()).equals(ProductNames.tls(spec, node(nodeName)))
+                && current.get().getNotAfter().toInstant().isAfter(now.plus(TLS_RENEW_BEFORE))) {
+            return current.get();
+        }
+        return signTls(nodeName, key);
+    }
+
+    private PublicKey tlsKey(String nodeName, String csrPem) {
         PublicKey key = Enrollment.checkedKey(csrPem, node(nodeName).host());
         if (!(key instanceof RSAPublicKey)) {
             throw new IllegalArgumentException("the TLS key of " + nodeName + " must be RSA (API-M 2.2.0 runs on Java 8)");
         }
-        return signTls(nodeName, key);
+        return key;
     }
 
     /** Signs a node's TLS key: CN = its host, names from {@link ProductNames#tls}. */

@@ -72,7 +72,7 @@ class DefaultsTest {
     void rolloutStartsRolesInTheGuidesOrderOneAtATime() {
         assertThat(minimal.rollout()).isEqualTo(new Rollout(
                 List.of(Role.KEY_MANAGER, Role.PUBLISHER, Role.STORE, Role.TRAFFIC_MANAGER, Role.GATEWAY),
-                1, Duration.ofSeconds(10), Duration.ofMinutes(5), true));
+                1, Duration.ofSeconds(10), Duration.ofMinutes(5), true, Duration.ofSeconds(5)));
     }
 
     @Test

@@ -94,6 +94,6 @@ class FixtureSpecTest {
     void readsTheRolloutWithItsDurations() {
         assertThat(spec.rollout()).isEqualTo(new Rollout(
                 List.of(Role.KEY_MANAGER, Role.TRAFFIC_MANAGER, Role.PUBLISHER, Role.STORE, Role.GATEWAY),
-                1, Duration.ofSeconds(15), Duration.ofMinutes(4), false));
+                1, Duration.ofSeconds(15), Duration.ofMinutes(4), false, Duration.ofSeconds(5)));
     }
 }

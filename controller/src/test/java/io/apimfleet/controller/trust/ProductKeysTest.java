@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,7 +115,7 @@ class ProductKeysTest {
         ProductKeys keys = ProductKeys.of(state, seven);
         keys.primaryCertificate();
         keys.signTls("gw1", Keys.rsa(2048).getPublic());
-        var rows = ProductKeys.CERTIFICATES.rows(state, java.time.Instant.now());
+        var rows = ProductKeys.CERTIFICATES.rows(state, Instant.now());
         assertThat(rows).extracting(r -> r.node() + " " + r.kind()).containsExactly("controller primary seven", "gw1 product-tls");
     }
 
@@ -122,5 +124,35 @@ class ProductKeysTest {
         nodes.add(new Node("gw9", io.apimfleet.controller.spec.Role.GATEWAY, "gw9.seven.test", 0, null, List.of(), null));
         return new ClusterSpec(spec.apiVersion(), spec.cluster(), spec.product(), spec.admin(), spec.databases(), nodes,
                 spec.loadBalancer(), spec.jvm(), spec.options(), spec.rollout());
+    }
+
+    @Test
+    void certifyingTheSameKeyAgainKeepsItsCertificate() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        KeyPair host = Keys.rsa(2048);
+        X509Certificate first = keys.certifyTls("gw1", TestStates.csr(host, "gw1.seven.test"), Instant.now());
+        X509Certificate again = keys.certifyTls("gw1", TestStates.csr(host, "gw1.seven.test"), Instant.now());
+        assertThat(again.getSerialNumber()).isEqualTo(first.getSerialNumber());
+    }
+
+    @Test
+    void certifyingANewKeyIssuesANewCertificate() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        X509Certificate first = keys.certifyTls("gw1", TestStates.csr(Keys.rsa(2048), "gw1.seven.test"), Instant.now());
+        KeyPair replaced = Keys.rsa(2048);
+        X509Certificate second = keys.certifyTls("gw1", TestStates.csr(replaced, "gw1.seven.test"), Instant.now());
+        assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(second.getPublicKey()).isEqualTo(replaced.getPublic());
+    }
+
+    @Test
+    void aCertificateDueForRenewalIsReissuedForTheSameKey() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        KeyPair host = Keys.rsa(2048);
+        X509Certificate first = keys.certifyTls("gw1", TestStates.csr(host, "gw1.seven.test"), Instant.now());
+        X509Certificate renewed = keys.certifyTls("gw1", TestStates.csr(host, "gw1.seven.test"),
+                first.getNotAfter().toInstant().minus(Duration.ofDays(10)));
+        assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(renewed.getPublicKey()).isEqualTo(host.getPublic());
     }
 }

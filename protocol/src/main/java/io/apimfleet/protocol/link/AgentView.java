@@ -1,8 +1,19 @@
 package io.apimfleet.protocol.link;
 
 import java.time.Instant;
+import java.util.Map;
 
-/** One row of {@code fleet agents} / {@code GET /v1/agents}. */
+/**
+ * One row of {@code fleet agents} / {@code GET /v1/agents}.
+ *
+ * @param role   the node's role in the last spec the controller applied, null before any
+ * @param health healthy, unhealthy, starting, stopped or unknown, folded from the node's probes
+ * @param probes each probe's last state (starting, passing, failing), by probe name
+ */
 public record AgentView(String node, String host, boolean connected, Instant lastHeartbeat, String productState,
-                        long bundleRevision, Long certificateDaysLeft, Facts facts) {
+                        long bundleRevision, Long certificateDaysLeft, Facts facts, String role, String health,
+                        Map<String, String> probes) {
+    public AgentView {
+        probes = probes == null ? Map.of() : Map.copyOf(probes);
+    }
 }

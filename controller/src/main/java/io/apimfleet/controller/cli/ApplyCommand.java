@@ -1,0 +1,97 @@
+package io.apimfleet.controller.cli;
+
+import io.apimfleet.bundle.BundleException;
+import io.apimfleet.bundle.Secrets;
+import io.apimfleet.controller.client.ControllerApiException;
+import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.controller.client.ControllerUnreachable;
+import io.apimfleet.controller.rollout.Rollouts;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleet apply -f cluster.yaml}: the spec is checked here, sent to the controller, and
+ * rolled out there phase by phase; this command follows the rollout's events until it ends. An
+ * interrupted CLI leaves the rollout running on the controller ({@code fleet rollout status}).
+ */
+@Command(name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {"Rolls the spec out: every node's bundle (certificates included) applied in start order, each phase",
+                "started only when the one before is healthy; a node that fails is rolled back and the rollout halts.",
+                "Exit status 5 when the rollout failed or was aborted."})
+final class ApplyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StateOption state;
+
+    @Mixin
+    ControllerOption controller;
+
+    @Mixin
+    OutputOption output;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "the cluster spec (YAML)")
+    String file;
+
+    @Option(names = "--secrets", paramLabel = "FILE",
+            description = "name=value lines stored in the controller's secret store (sealed) before the rollout")
+    Path secretsFile;
+
+    @Option(names = "--detach", description = "start the rollout and return; follow it with fleet rollout status or fleet events --follow")
+    boolean detach;
+
+    @Override
+    public Integer call() {
+        SpecFile.readValid(file);
+        Map<String, String> secrets;
+        try {
+            secrets = secretsFile == null ? Map.of() : Secrets.readFile(secretsFile);
+        } catch (BundleException e) {
+            throw new UserError("fleet apply: " + e.getMessage());
+        }
+        ControllerClient client = controller.client(state, "fleet apply");
+        Rollouts.Started started = start(client, secrets);
+        PrintWriter out = spec.commandLine().getOut();
+        RolloutProgress progress = new RolloutProgress(out, started.rollout().id(), output.json());
+        if (!output.json()) {
+            out.println("rollout " + started.rollout().id() + " of cluster " + started.rollout().cluster() + " started ("
+                    + RolloutProgress.phases(started.rollout().phases()) + ")");
+            out.flush();
+        }
+        if (detach) {
+            return 0;
+        }
+        try {
+            client.events(started.since(), true, progress::accept);
+        } catch (RolloutProgress.Finished finished) {
+            return finished.succeeded() ? 0 : FleetCommand.EXIT_ROLLOUT_FAILED;
+        } catch (ControllerUnreachable e) {
+            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet apply: lost the controller while following rollout "
+                    + started.rollout().id() + " (" + e.getMessage() + "); once it is back: fleet rollout status");
+        }
+        throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet apply: the controller closed the event stream before rollout "
+                + started.rollout().id() + " ended; see fleet rollout status");
+    }
+
+    private Rollouts.Started start(ControllerClient client, Map<String, String> secrets) {
+        try {
+            return client.apply(file, SpecFile.text(file), secrets);
+        } catch (ControllerApiException e) {
+            if (!e.problems().isEmpty()) {
+                throw new UserError(e.problems());
+            }
+            throw new UserError(e.status() == 409 ? FleetCommand.EXIT_ROLLOUT_FAILED : FleetCommand.EXIT_CONTROLLER, "fleet apply: " + e.getMessage());
+        } catch (ControllerUnreachable e) {
+            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet apply: " + e.getMessage());
+        }
+    }
+}

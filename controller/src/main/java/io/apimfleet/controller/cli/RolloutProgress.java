@@ -1,0 +1,112 @@
+package io.apimfleet.controller.cli;
+
+import io.apimfleet.controller.rollout.Phase;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.link.FleetEvent;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Prints one rollout's events as they arrive: a line per phase and per node step, with the time
+ * since the rollout started; with {@code --output json}, the events themselves (NDJSON). Ends the
+ * stream by throwing {@link Finished} at {@code rollout.finished}.
+ */
+final class RolloutProgress {
+    /** The rollout reached its terminal state. */
+    static final class Finished extends RuntimeException {
+        private final boolean succeeded;
+
+        Finished(boolean succeeded) {
+            super(null, null, false, false);
+            this.succeeded = succeeded;
+        }
+
+        boolean succeeded() {
+            return succeeded;
+        }
+    }
+
+    private final PrintWriter out;
+    private final long rollout;
+    private final boolean json;
+    private Instant startedAt;
+
+    RolloutProgress(PrintWriter out, long rollout, boolean json) {
+        this.out = out;
+        this.rollout = rollout;
+        this.json = json;
+    }
+
+    static String phases(List<Phase> phases) {
+        return phases.stream().map(p -> p.name() + " [" + String.join(", ", p.nodes()) + "]").collect(Collectors.joining(" -> "));
+    }
+
+    void accept(String line) {
+        FleetEvent event;
+        try {
+            event = Json.mapper().readValue(line, FleetEvent.class);
+        } catch (IOException e) {
+            return;
+        }
+        Object id = event.fields().get("rollout");
+        if (!(id instanceof Number n) || n.longValue() != rollout) {
+            return;
+        }
+        if (startedAt == null) {
+            startedAt = event.time();
+        }
+        if (json) {
+            out.println(line);
+        } else {
+            String text = describe(event);
+            if (text != null) {
+                double at = Duration.between(startedAt, event.time()).toMillis() / 1000.0;
+                out.printf("[%6.1fs] %s%n", at, text);
+            }
+        }
+        out.flush();
+        if (FleetEvent.ROLLOUT_FINISHED.equals(event.type())) {
+            throw new Finished("succeeded".equals(event.fields().get("state")));
+        }
+    }
+
+    private String describe(FleetEvent event) {
+        Map<String, Object> f = event.fields();
+        return switch (event.type()) {
+            case FleetEvent.ROLLOUT_PHASE -> "phase " + f.get("phase") + ": " + f.get("state")
+                    + (f.containsKey("seconds") ? " in " + f.get("seconds") + " s" : f.containsKey("nodes") ? " " + f.get("nodes") : "");
+            case FleetEvent.ROLLOUT_NODE -> node(f);
+            case "rollout.warning" -> "warning: " + f.get("message");
+            case FleetEvent.ROLLOUT_FINISHED -> "rollout " + rollout + " " + f.get("state") + " in " + f.get("seconds") + " s"
+                    + (f.get("changed") instanceof List<?> c && !c.isEmpty() ? "; changed " + c : "")
+                    + (f.get("rolledBack") instanceof List<?> r && !r.isEmpty() ? "; rolled back " + r : "")
+                    + (f.get("reason") != null ? ": " + f.get("reason") : "");
+            default -> null;
+        };
+    }
+
+    private static String node(Map<String, Object> f) {
+        String step = String.valueOf(f.get("step"));
+        String text = f.get("node") + ": " + switch (step) {
+            case "waiting" -> "waiting for probes " + String.join(", ", strings(f.get("probes")));
+            case "healthy" -> "healthy after " + f.get("seconds") + " s";
+            case "unchanged" -> "unchanged and healthy";
+            case "failed" -> "FAILED: " + f.get("reason");
+            case "rolled-back" -> "rolled back (" + f.get("product") + ")";
+            default -> step;
+        };
+        if ("failed".equals(step) && f.get("lastLines") instanceof List<?> lines && !lines.isEmpty()) {
+            text += "\n           last product log lines:\n" + lines.stream().map(l -> "             | " + l).collect(Collectors.joining("\n"));
+        }
+        return text;
+    }
+
+    private static List<String> strings(Object value) {
+        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    }
+}

@@ -1,0 +1,41 @@
+package io.apimfleet.controller.rollout;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One rollout as {@code fleet rollout status|history} shows it and {@code rollouts/ID.json} keeps it.
+ *
+ * @param id         the rollout, which is also the spec revision it applies
+ * @param state      running, succeeded, failed or aborted
+ * @param steps      each node's last step (planning, unchanged, applying, starting, restarting,
+ *                   waiting, healthy, failed, rolled-back, not-reached)
+ * @param changed    the nodes whose files changed
+ * @param rolledBack the nodes returned to their previous bundle
+ */
+public record RolloutRecord(long id, String cluster, String source, String specSha256, String state, Instant startedAt,
+                            Instant finishedAt, String reason, List<Phase> phases, Map<String, String> steps,
+                            List<String> changed, List<String> rolledBack) {
+    public static final String RUNNING = "running";
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+    public static final String ABORTED = "aborted";
+
+    public RolloutRecord {
+        phases = phases == null ? List.of() : List.copyOf(phases);
+        steps = steps == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(steps));
+        changed = changed == null ? List.of() : List.copyOf(changed);
+        rolledBack = rolledBack == null ? List.of() : List.copyOf(rolledBack);
+    }
+
+    public boolean running() {
+        return RUNNING.equals(state);
+    }
+
+    RolloutRecord finished(String finalState, String why, Instant at) {
+        return new RolloutRecord(id, cluster, source, specSha256, finalState, startedAt, at, why, phases, steps, changed, rolledBack);
+    }
+}

@@ -1,0 +1,264 @@
+package io.apimfleet.controller.rollout;
+
+import io.apimfleet.controller.daemon.StateWorker;
+import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.registry.AgentRequests;
+import io.apimfleet.controller.registry.LiveAgents;
+import io.apimfleet.controller.spec.ClusterSpec;
+import io.apimfleet.controller.spec.Rollout;
+import io.apimfleet.protocol.bundle.Probe;
+import io.apimfleet.protocol.link.AgentRequest;
+import io.apimfleet.protocol.link.FleetEvent;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One rollout, top to bottom: render every bundle (trust through the agents), then each phase in
+ * order; within a phase every node is planned, applied when its files differ, started or
+ * restarted, and waited for until its probes pass for {@code minHealthy}; the next phase begins
+ * only when all of them did. A failed node is rolled back (with {@code autoRollback}) and the
+ * rollout halts after its phase. Always ends in succeeded, failed or aborted, each step journaled.
+ * Confined to the controller's event loop.
+ */
+final class RolloutRun {
+    private static final int LOG_LINES = 20;
+
+    private final Vertx vertx;
+    private final StateWorker worker;
+    private final Journal journal;
+    private final LiveAgents live;
+    private final AgentRequests requests;
+    private final ClusterRender render;
+    private final RolloutStore store;
+    private final ClusterSpec spec;
+    private final Rollout settings;
+    private final Map<String, String> steps = new TreeMap<>();
+    private final List<String> changed = new ArrayList<>();
+    private final List<String> rolledBack = new ArrayList<>();
+    private RolloutRecord record;
+    private boolean aborted;
+    private long startedNanos;
+
+    RolloutRun(Vertx vertx, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests, ClusterRender render,
+               RolloutStore store, ClusterSpec spec) {
+        this.vertx = vertx;
+        this.worker = worker;
+        this.journal = journal;
+        this.live = live;
+        this.requests = requests;
+        this.render = render;
+        this.store = store;
+        this.spec = spec;
+        this.settings = spec.rollout();
+    }
+
+    RolloutRecord record() {
+        return snapshot(record.state(), record.reason(), record.finishedAt());
+    }
+
+    void abort() {
+        aborted = true;
+    }
+
+    /** Runs the rollout; the future completes when it has reached its terminal state (never fails). */
+    Future<Void> start(RolloutRecord initial) {
+        record = initial;
+        startedNanos = System.nanoTime();
+        List<Map<String, Object>> phases = initial.phases().stream()
+                .map(p -> Map.<String, Object>of("phase", p.name(), "nodes", p.nodes())).toList();
+        emit(FleetEvent.ROLLOUT_STARTED, fields("revision", initial.id(), "cluster", spec.cluster(), "source", initial.source(),
+                "spec", initial.specSha256(), "phases", phases));
+        return render.render(spec, initial.id())
+                .compose(rendered -> {
+                    rendered.warnings().forEach(w -> emit("rollout.warning", fields("message", w)));
+                    return phases(rendered, 0);
+                })
+                .transform(this::finish);
+    }
+
+    private Future<Void> phases(RenderedCluster rendered, int index) {
+        List<Phase> phases = record.phases();
+        if (index == phases.size()) {
+            return Future.succeededFuture();
+        }
+        if (aborted) {
+            return Future.failedFuture(new RolloutFailure("aborted before phase " + phases.get(index).name()));
+        }
+        Phase phase = phases.get(index);
+        long phaseStarted = System.nanoTime();
+        emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", "started", "nodes", phase.nodes()));
+        List<Future<Void>> nodes = phase.nodes().stream().map(node -> node(rendered, node)).toList();
+        return Future.join(nodes).transform(ar -> {
+            double seconds = seconds(phaseStarted);
+            List<String> failures = nodes.stream().filter(Future::failed).map(f -> f.cause().getMessage()).toList();
+            if (failures.isEmpty()) {
+                emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", "succeeded", "seconds", seconds));
+                return phases(rendered, index + 1);
+            }
+            emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", aborted ? "aborted" : "failed", "seconds", seconds));
+            return Future.failedFuture(new RolloutFailure("phase " + phase.name() + ": " + String.join("; ", failures)));
+        });
+    }
+
+    /** One node: plan, apply if its files differ, (re)start if needed, wait for health; roll back on failure. */
+    private Future<Void> node(RenderedCluster rendered, String node) {
+        boolean wasRunning = ClusterPlan.running(live, node);
+        step(node, "planning", Map.of());
+        return Rollouts.bundleReply(node, "the dry run", requests.request(node, Rollouts.request(AgentRequest.Kind.PLAN, rendered, node)))
+                .compose(plan -> {
+                    String health = live.get(node).map(LiveAgents.Live::health).orElse("unknown");
+                    if (!plan.differs() && wasRunning && "healthy".equals(health)) {
+                        step(node, "unchanged", Map.of());
+                        return Future.succeededFuture();
+                    }
+                    Future<Boolean> applied = plan.differs() ? apply(rendered, node) : Future.succeededFuture(false);
+                    return applied.compose(files -> startAndWait(rendered, node, wasRunning, files)
+                            .recover(failure -> failed(node, failure, files, wasRunning)));
+                });
+    }
+
+    private Future<Boolean> apply(RenderedCluster rendered, String node) {
+        step(node, "applying", Map.of());
+        return Rollouts.bundleReply(node, "the apply", requests.request(node, Rollouts.request(AgentRequest.Kind.APPLY, rendered, node)))
+                .map(result -> {
+                    if (result.differs()) {
+                        changed.add(node);
+                    }
+                    if (result.probesChanged()) {
+                        live.resetProbes(node);   // the agent probes anew; earlier verdicts no longer hold
+                    }
+                    emit(FleetEvent.BUNDLE_APPLIED, fields("node", node, "revision", result.revision(), "changed", result.files().size(),
+                            "runtimeChanged", result.runtimeChanged()));
+                    return result.restartNeeded();
+                });
+    }
+
+    private Future<Void> startAndWait(RenderedCluster rendered, String node, boolean wasRunning, boolean filesChanged) {
+        Future<String> started;
+        if (wasRunning && !filesChanged) {
+            started = Future.succeededFuture("already running");
+        } else {
+            live.resetProbes(node);
+            AgentRequest.Kind kind = wasRunning ? AgentRequest.Kind.RESTART : AgentRequest.Kind.START;
+            step(node, wasRunning ? "restarting" : "starting", Map.of());
+            started = Rollouts.hostReply(node, kind.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(kind)));
+        }
+        long from = System.nanoTime();
+        return started.compose(output -> {
+            List<String> probes = rendered.bundles().get(node).probes().stream().map(Probe::name).toList();
+            step(node, "waiting", Map.of("probes", probes));
+            return HealthGate.await(vertx, live, node, probes, from, settings.healthyDeadline(), settings.minHealthy(), () -> aborted);
+        }).map(after -> {
+            step(node, "healthy", Map.of("seconds", Math.round(after.toMillis() / 100.0) / 10.0));
+            return null;
+        });
+    }
+
+    /** Reports the failure with its evidence, rolls the node back when allowed, and fails with the reason. */
+    private Future<Void> failed(String node, Throwable failure, boolean filesChanged, boolean wasRunning) {
+        String reason = failure.getMessage();
+        if (aborted) {
+            step(node, "aborted", Map.of("reason", reason));
+            return Future.failedFuture(new RolloutFailure("node " + node + ": " + reason));
+        }
+        Future<List<String>> evidence = failure instanceof HealthGate.NotHealthy nh && !nh.lastLines.isEmpty()
+                ? Future.succeededFuture(nh.lastLines)
+                : requests.request(node, new AgentRequest(AgentRequest.Kind.LOGS, null, false, LOG_LINES))
+                .map(r -> r.ok() && r.output() != null ? Arrays.asList(r.output().split("\n")) : List.<String>of())
+                .otherwise(List.of());
+        return evidence.compose(lines -> {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("reason", reason);
+            if (failure instanceof HealthGate.NotHealthy nh && nh.probe != null) {
+                detail.put("probe", nh.probe);
+            }
+            detail.put("lastLines", lines);
+            step(node, "failed", detail);
+            if (!settings.autoRollback() || !filesChanged) {
+                return Future.failedFuture(new RolloutFailure("node " + node + ": " + reason));
+            }
+            return rollback(node, wasRunning).transform(ar -> Future.failedFuture(new RolloutFailure("node " + node + ": " + reason
+                    + (ar.succeeded() ? " (rolled back to its previous bundle)" : " (its rollback failed too: " + ar.cause().getMessage() + ")"))));
+        });
+    }
+
+    private Future<Void> rollback(String node, boolean wasRunning) {
+        step(node, "rolling-back", Map.of());
+        AgentRequest.Kind after = wasRunning ? AgentRequest.Kind.RESTART : AgentRequest.Kind.STOP;
+        return Rollouts.hostReply(node, "the rollback", requests.request(node, new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)))
+                .compose(done -> Rollouts.hostReply(node, after.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(after))))
+                .map(output -> {
+                    rolledBack.add(node);
+                    step(node, "rolled-back", Map.of("product", wasRunning ? "restarted on its previous bundle" : "stopped, as it was before"));
+                    return null;
+                });
+    }
+
+    private Future<Void> finish(AsyncResult<Void> outcome) {
+        String state = outcome.succeeded() ? RolloutRecord.SUCCEEDED : aborted ? RolloutRecord.ABORTED : RolloutRecord.FAILED;
+        String reason = outcome.succeeded() ? (changed.isEmpty() ? "no changes: every node already matched this spec" : null)
+                : outcome.cause().getMessage();
+        for (Phase phase : record.phases()) {
+            phase.nodes().forEach(n -> steps.putIfAbsent(n, "not-reached"));
+        }
+        record = snapshot(state, reason, Instant.now());
+        RolloutRecord last = record;
+        Map<String, Object> fields = fields("state", state, "seconds", seconds(startedNanos), "changed", List.copyOf(changed),
+                "rolledBack", List.copyOf(rolledBack));
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        return worker.call(() -> {
+            store.save(last);
+            return null;
+        }).transform(ar -> emit(FleetEvent.ROLLOUT_FINISHED, fields)).transform(ar -> Future.succeededFuture());
+    }
+
+    private void step(String node, String step, Map<String, Object> detail) {
+        steps.put(node, step);
+        Map<String, Object> fields = fields("node", node, "step", step);
+        fields.putAll(detail);
+        emit(FleetEvent.ROLLOUT_NODE, fields);
+        RolloutRecord now = snapshot(RolloutRecord.RUNNING, null, null);
+        record = now;
+        worker.call(() -> {
+            store.save(now);
+            return null;
+        });
+    }
+
+    private RolloutRecord snapshot(String state, String reason, Instant finishedAt) {
+        return new RolloutRecord(record.id(), record.cluster(), record.source(), record.specSha256(), state, record.startedAt(),
+                finishedAt, reason, record.phases(), steps, changed, rolledBack);
+    }
+
+    private Future<Void> emit(String type, Map<String, Object> fields) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("rollout", record.id());
+        all.putAll(fields);
+        return journal.record(type, all);
+    }
+
+    private static Map<String, Object> fields(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    private static double seconds(long fromNanos) {
+        return Math.round(Duration.ofNanos(System.nanoTime() - fromNanos).toMillis() / 100.0) / 10.0;
+    }
+}

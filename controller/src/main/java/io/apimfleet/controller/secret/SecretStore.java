@@ -1,0 +1,136 @@
+package io.apimfleet.controller.secret;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.SecretRef;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code secrets/store.sealed}: every secret's value and when it was set, sealed as one file with
+ * the state's master key and rewritten atomically. Blocking: call it on the state worker. Each
+ * change is journaled by name, never by value.
+ */
+public final class SecretStore {
+    /** One secret as listings show it: its name and when it was set, never its value. */
+    public record Entry(String name, Instant updatedAt) {
+    }
+
+    private record Stored(String value, Instant updatedAt) {
+    }
+
+    static final String FILE = "secrets/store.sealed";
+    private static final TypeReference<TreeMap<String, Stored>> SHAPE = new TypeReference<>() {
+    };
+
+    private final ControllerState state;
+    private final Path file;
+
+    public SecretStore(ControllerState state) {
+        this.state = state;
+        this.file = state.dir().resolve(FILE);
+    }
+
+    public void put(String name, String value, Instant now) {
+        checkName(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("the value of secret " + name + " is empty");
+        }
+        state.locked(() -> {
+            TreeMap<String, Stored> all = read();
+            all.put(name, new Stored(value, now));
+            write(all);
+            return null;
+        });
+        state.record("secret.set", Map.of("name", name));
+    }
+
+    /** Stores several at once (as {@code fleet apply --secrets FILE} does): all or none. */
+    public void putAll(Map<String, String> values, Instant now) {
+        values.forEach((name, value) -> {
+            checkName(name);
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException("the value of secret " + name + " is empty");
+            }
+        });
+        if (values.isEmpty()) {
+            return;
+        }
+        state.locked(() -> {
+            TreeMap<String, Stored> all = read();
+            values.forEach((name, value) -> all.put(name, new Stored(value, now)));
+            write(all);
+            return null;
+        });
+        state.record("secret.set", Map.of("names", List.copyOf(new TreeMap<>(values).keySet())));
+    }
+
+    /** @return whether there was such a secret */
+    public boolean remove(String name) {
+        checkName(name);
+        boolean removed = state.locked(() -> {
+            TreeMap<String, Stored> all = read();
+            boolean had = all.remove(name) != null;
+            if (had) {
+                write(all);
+            }
+            return had;
+        });
+        if (removed) {
+            state.record("secret.removed", Map.of("name", name));
+        }
+        return removed;
+    }
+
+    public List<Entry> list() {
+        return read().entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue().updatedAt())).toList();
+    }
+
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(read().get(name)).map(Stored::value);
+    }
+
+    /** The values of {@code names}; the ones the store lacks are left out (the caller names them). */
+    public Map<String, String> values(Set<String> names) {
+        Map<String, Stored> all = read();
+        Map<String, String> found = new LinkedHashMap<>();
+        names.forEach(n -> Optional.ofNullable(all.get(n)).ifPresent(s -> found.put(n, s.value())));
+        return found;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !name.matches(SecretRef.NAME_PATTERN)) {
+            throw new IllegalArgumentException("'" + name + "' is not a secret name (letters, digits, '.', '_', '-'; a letter or digit first)");
+        }
+    }
+
+    private TreeMap<String, Stored> read() {
+        if (!Files.exists(file)) {
+            return new TreeMap<>();
+        }
+        try {
+            return Json.mapper().readValue(state.secrets().readSealed(file), SHAPE);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the secret store " + file + " is unreadable: " + e.getMessage());
+        }
+    }
+
+    private void write(TreeMap<String, Stored> all) {
+        try {
+            state.secrets().writeSealed(file, Json.mapper().writeValueAsString(all).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the secret store", e);
+        }
+    }
+}

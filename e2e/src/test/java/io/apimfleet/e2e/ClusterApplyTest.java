@@ -1,0 +1,293 @@
+package io.apimfleet.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.protocol.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * {@code fleet apply} of a five-node cluster (one node per role) across real processes: the
+ * controller, one agent per node, one stand-in per node on its own loopback address. The
+ * journal is the witness: phases in start order, and no node started before every node of the
+ * phases before it was healthy. Phase times are printed, not asserted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterApplyTest {
+    static final String TEST_ROLLOUT = "{ minHealthy: 1s, healthyDeadline: 30s, probeInterval: 250ms }";
+
+    Path dir;
+    FiveNodeCluster cluster;
+
+    @BeforeAll
+    void startTheHosts(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        assumeThat(Files.isExecutable(Launched.DIST.resolve("bin/apim-standin"))).as("built distribution at " + Launched.DIST).isTrue();
+        cluster = new FiveNodeCluster(dir, "0.5s");
+    }
+
+    @AfterAll
+    void stopEverything() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private Launched apply(String specName, String yaml, String... extra) throws InterruptedException {
+        Path spec = cluster.writeSpec(specName, yaml);
+        List<String> args = new ArrayList<>(List.of("apply", "-f", spec.toString(), "--state", cluster.state.toString(),
+                "--secrets", cluster.secretsFile().toString()));
+        args.addAll(List.of(extra));
+        Launched apply = Launched.start(dir.resolve("logs/apply-" + specName + "-" + System.nanoTime() + ".log"), "fleet", args.toArray(String[]::new));
+        if (!apply.process().waitFor(120, TimeUnit.SECONDS)) {
+            apply.close();
+            throw new AssertionError("fleet apply did not finish within 120 s:\n" + apply.output() + cluster.logs());
+        }
+        return apply;
+    }
+
+    private static List<JsonNode> ofRollout(List<JsonNode> journal, long rollout) {
+        return journal.stream().filter(e -> e.path("fields").path("rollout").asLong(-1) == rollout).toList();
+    }
+
+    private static long lastRollout(List<JsonNode> journal) {
+        return journal.stream().filter(e -> e.path("type").asText().equals("rollout.started"))
+                .mapToLong(e -> e.path("fields").path("rollout").asLong()).max().orElse(-1);
+    }
+
+    @Test
+    @Order(1)
+    void applyStartsTheRolesInOrderEachOnlyOnceThoseBeforeItAreHealthy() throws Exception {
+        long started = System.nanoTime();
+        Launched apply = apply("cluster.yaml", cluster.spec(TEST_ROLLOUT, ""));
+        long wallMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(apply.process().exitValue()).as(apply.output() + cluster.logs()).isZero();
+
+        List<JsonNode> events = ofRollout(cluster.journal(), lastRollout(cluster.journal()));
+        List<String> phaseOrder = events.stream().filter(e -> e.path("type").asText().equals("rollout.phase")
+                && e.path("fields").path("state").asText().equals("started")).map(e -> e.path("fields").path("phase").asText()).toList();
+        assertThat(phaseOrder).containsExactly("key-manager", "publisher", "store", "traffic-manager", "gateway");
+
+        Map<String, Long> healthyAt = new LinkedHashMap<>();
+        Map<String, Long> startingAt = new LinkedHashMap<>();
+        for (JsonNode e : events) {
+            if (e.path("type").asText().equals("rollout.node")) {
+                String node = e.path("node").asText(e.path("fields").path("node").asText());
+                switch (e.path("fields").path("step").asText()) {
+                    case "starting", "restarting" -> startingAt.putIfAbsent(node, e.path("index").asLong());
+                    case "healthy" -> healthyAt.put(node, e.path("index").asLong());
+                    default -> { }
+                }
+            }
+        }
+        assertThat(startingAt.keySet()).containsExactlyInAnyOrderElementsOf(FiveNodeCluster.NODES.keySet());
+        List<String> order = new ArrayList<>(FiveNodeCluster.NODES.keySet());
+        for (int i = 1; i < order.size(); i++) {
+            for (String before : order.subList(0, i)) {
+                assertThat(startingAt.get(order.get(i))).as(order.get(i) + " started after " + before + " was healthy")
+                        .isGreaterThan(healthyAt.get(before));
+            }
+        }
+        System.out.println("five-node apply: " + wallMs + " ms wall; phases: " + events.stream()
+                .filter(e -> e.path("type").asText().equals("rollout.phase") && e.path("fields").has("seconds"))
+                .map(e -> e.path("fields").path("phase").asText() + " " + e.path("fields").path("seconds").asText() + " s").toList());
+        System.out.println(apply.output());
+    }
+
+    @Test
+    @Order(2)
+    void statusShowsEveryNodeHealthy() throws Exception {
+        JsonNode status = Json.mapper().readTree(Launched.run(dir.resolve("logs/status.log"), "fleet", "status", "--state",
+                cluster.state.toString(), "--output", "json"));
+        assertThat(status).hasSize(5).allSatisfy(node -> assertThat(node.path("health").asText()).as(node.toString()).isEqualTo("healthy"));
+        assertThat(status.findValuesAsText("role")).containsExactlyInAnyOrder("key-manager", "publisher", "store", "traffic-manager", "gateway");
+    }
+
+    @Test
+    @Order(3)
+    void eachStandInPresentsACertificateForItsOwnHostFromTheProductCa() throws Exception {
+        X509Certificate productCa = ControllerState.open(cluster.state).productCa().certificate();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("product-ca", productCa);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        for (Map.Entry<String, String> node : FiveNodeCluster.NODES.entrySet()) {
+            try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(node.getValue(), 9443)) {
+                var parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                assertThat(leaf.getSubjectX500Principal().getName()).as(node.getKey()).isEqualTo("CN=" + node.getValue());
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void everyStartTimeDependencyWasReachedWithItsCertificateVerified() throws Exception {
+        Map<String, List<String>> needs = Map.of("pub1", List.of("key-manager"), "store1", List.of("key-manager"),
+                "gw1", List.of("key-manager", "traffic-manager"));
+        for (Map.Entry<String, List<String>> node : needs.entrySet()) {
+            String log = Files.readString(cluster.home(node.getKey()).resolve("repository/logs/wso2carbon.log"));
+            for (String role : node.getValue()) {
+                assertThat(log).as(node.getKey() + " reached its " + role).containsPattern("dependency " + role + " \\S+ verified");
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aSecondApplyOfTheSameSpecChangesNothingAndSaysSo() throws Exception {
+        Launched apply = apply("cluster.yaml", cluster.spec(TEST_ROLLOUT, ""));
+        assertThat(apply.process().exitValue()).as(apply.output()).isZero();
+        assertThat(apply.output()).contains("no changes");
+        List<JsonNode> events = ofRollout(cluster.journal(), lastRollout(cluster.journal()));
+        assertThat(events.stream().filter(e -> e.path("type").asText().equals("rollout.node")).map(e -> e.path("fields").path("step").asText()))
+                .doesNotContain("applying", "starting", "restarting");
+    }
+
+    @Test
+    @Order(6)
+    void aMalformedSpecChangesNothingAnywhere() throws Exception {
+        long before = cluster.journal().size();   // entries, to skip below
+        Launched apply = apply("broken.yaml", cluster.spec(TEST_ROLLOUT, "").replace("role: gateway", "role: gatewya"));
+        assertThat(apply.process().exitValue()).isEqualTo(2);
+        assertThat(apply.output()).contains("broken.yaml:").contains("gatewya");
+        assertThat(cluster.journal().stream().skip(before).map(e -> e.path("type").asText())).doesNotContain("rollout.started");
+    }
+
+    /** Runs {@code action} once, when an event of the current journal matches {@code trigger}; follows in the background. */
+    private Thread onEvent(java.util.function.Predicate<JsonNode> trigger, java.util.function.Consumer<JsonNode> action) {
+        long since = cluster.journal().stream().mapToLong(e -> e.path("index").asLong()).max().orElse(0);
+        Thread follower = new Thread(() -> {
+            try {
+                cluster.client().events(since, true, line -> {
+                    try {
+                        JsonNode event = Json.mapper().readTree(line);
+                        if (trigger.test(event)) {
+                            action.accept(event);
+                            throw new IllegalStateException("done");
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (RuntimeException endOfFollow) {
+                // the trigger fired, or the stream ended
+            }
+        }, "e2e-event-trigger");
+        follower.setDaemon(true);
+        follower.start();
+        return follower;
+    }
+
+    private static boolean is(JsonNode event, String type, String field, String value) {
+        return event.path("type").asText().equals(type) && event.path("fields").path(field).asText().equals(value);
+    }
+
+    private long standInPid(String node) throws java.io.IOException {
+        return Long.parseLong(Files.readString(cluster.home(node).resolve("wso2carbon.pid")).strip());
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitAllHealthy() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                cluster.client().agents().stream().filter(a -> "healthy".equals(a.health())).count() == FiveNodeCluster.NODES.size());
+    }
+
+    @Test
+    @Order(7)
+    void aGatewayWhoseKeyManagerIsDownFailsWithinItsDeadlineAndIsRolledBack() throws Exception {
+        awaitAllHealthy();
+        java.util.concurrent.atomic.AtomicLong km = new java.util.concurrent.atomic.AtomicLong(-1);
+        // the key manager stops answering (SIGSTOP) once its phase and those that need it have passed
+        onEvent(e -> is(e, "rollout.phase", "phase", "traffic-manager") && is(e, "rollout.phase", "state", "started"), e -> {
+            try {
+                km.set(standInPid("km1"));
+            } catch (java.io.IOException unreadable) {
+                throw new java.io.UncheckedIOException(unreadable);
+            }
+            signal("STOP", km.get());
+            System.out.println("e2e: SIGSTOP to km1's stand-in, pid " + km.get() + ", at journal event " + e.path("index").asLong());
+        });
+        long started = System.nanoTime();
+        Launched apply;
+        try {
+            apply = apply("gateway-heap.yaml", cluster.spec("{ minHealthy: 1s, healthyDeadline: 6s, probeInterval: 250ms }",
+                    "").replace("default: 64m }", "default: 64m, gateway: 72m }"));
+        } finally {
+            if (km.get() > 0) {
+                signal("CONT", km.get());
+            }
+        }
+        long wallMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(apply.process().exitValue()).as(apply.output() + "\ngw1 log:\n" + Files.readString(cluster.home("gw1").resolve("repository/logs/wso2carbon.log")) + "\njournal:\n"
+                + String.join("\n", ofRollout(cluster.journal(), lastRollout(cluster.journal())).stream().map(JsonNode::toString).toList()))
+                .isEqualTo(5);
+        assertThat(apply.output()).as(Files.readString(cluster.home("gw1").resolve("repository/logs/wso2carbon.log")))
+                .contains("gw1: FAILED").contains("rolled back");
+        List<JsonNode> events = ofRollout(cluster.journal(), lastRollout(cluster.journal()));
+        JsonNode finished = events.stream().filter(e -> e.path("type").asText().equals("rollout.finished")).findFirst().orElseThrow();
+        assertThat(finished.path("fields").path("state").asText()).isEqualTo("failed");
+        assertThat(finished.path("fields").path("rolledBack").toString()).contains("gw1");
+        JsonNode failed = events.stream().filter(e -> is(e, "rollout.node", "step", "failed")).findFirst().orElseThrow();
+        assertThat(failed.path("fields").path("node").asText()).isEqualTo("gw1");
+        assertThat(failed.path("fields").path("reason").asText()).contains("healthyDeadline");
+        System.out.println("gateway with its key manager down: rollout failed and rolled back in " + wallMs + " ms (deadline 6 s)");
+        awaitAllHealthy();
+    }
+
+    @Test
+    @Order(8)
+    void anAgentKilledMidRolloutEndsTheRolloutFailedNotHung() throws Exception {
+        awaitAllHealthy();
+        Launched pub1 = cluster.agents.get("pub1");
+        onEvent(e -> is(e, "rollout.node", "node", "pub1") && is(e, "rollout.node", "step", "waiting"),
+                e -> pub1.process().destroyForcibly());
+        long started = System.nanoTime();
+        Launched apply = apply("publisher-heap.yaml", cluster.spec(TEST_ROLLOUT, "").replace("default: 64m }", "default: 64m, publisher: 72m }"));
+        long wallMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(apply.process().exitValue()).as(apply.output()).isEqualTo(5);
+        assertThat(apply.output()).contains("pub1: FAILED").contains("agent was lost");
+        System.out.println("agent killed mid-rollout: rollout ended failed " + wallMs + " ms after apply began (heartbeat timeout 5 s)");
+        cluster.startAgent("pub1");
+        cluster.awaitAllConnected(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,220 @@
+package io.apimfleet.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.protocol.Json;
+import io.apimfleet.protocol.link.AgentView;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A five-node cluster on one machine, as an operator would build it by hand: a controller, and per
+ * node a stand-in home ({@code apim-standin make-home}), a join token, {@code fleet-agent join} and
+ * {@code fleet-agent run}; each node on its own loopback address. Every piece is a real process of
+ * the built distribution.
+ */
+final class FiveNodeCluster implements AutoCloseable {
+    /** Node name to host (its own loopback address), in start order. */
+    static final Map<String, String> NODES = nodes();
+    private static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
+
+    final Path dir;
+    final Path state;
+    final String apiPort;
+    final String bridgePort;
+    final Map<String, Launched> agents = new LinkedHashMap<>();
+    private final List<Launched> running = new ArrayList<>();
+
+    private static Map<String, String> nodes() {
+        Map<String, String> nodes = new LinkedHashMap<>();
+        nodes.put("km1", "127.0.0.11");
+        nodes.put("pub1", "127.0.0.12");
+        nodes.put("store1", "127.0.0.13");
+        nodes.put("tm1", "127.0.0.14");
+        nodes.put("gw1", "127.0.0.15");
+        return nodes;
+    }
+
+    FiveNodeCluster(Path dir, String startDelay) throws IOException {
+        this.dir = dir;
+        this.state = dir.resolve("controller");
+        this.apiPort = freePort();
+        this.bridgePort = freePort();
+        Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", "127.0.0.1:" + apiPort);
+        running.add(Launched.start(dir.resolve("logs/controller.log"), "fleet", "controller", "run", "--state", state.toString(),
+                "--bind", "127.0.0.1", "--api-port", apiPort, "--bridge-port", bridgePort, "--heartbeat-timeout", "5s"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> connectedCount() >= 0);
+        for (String node : NODES.keySet()) {
+            Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay, home(node).toString());
+            Matcher join = JOIN.matcher(Launched.run(dir.resolve("logs/token-" + node + ".log"), "fleet", "token", "create",
+                    "--state", state.toString(), "--node", node));
+            if (!join.find()) {
+                throw new AssertionError("no join command in the output of fleet token create");
+            }
+            Launched.run(dir.resolve("logs/join-" + node + ".log"), "fleet-agent", "join", "--controller", "https://127.0.0.1:" + apiPort,
+                    "--node", node, "--token", join.group(1), "--ca-hash", join.group(2), "--state", agentState(node).toString(),
+                    "--home", home(node).toString());
+            startAgent(node);
+        }
+        awaitAllConnected(Duration.ofSeconds(30));
+    }
+
+    Path home(String node) {
+        return dir.resolve("homes").resolve(node);
+    }
+
+    Path agentState(String node) {
+        return dir.resolve("hosts").resolve(node);
+    }
+
+    Launched startAgent(String node) {
+        Launched agent = Launched.start(dir.resolve("logs/agent-" + node + "-" + System.nanoTime() + ".log"), "fleet-agent", "run",
+                "--state", agentState(node).toString());
+        running.add(agent);
+        agents.put(node, agent);
+        return agent;
+    }
+
+    /** The spec of this cluster, with test timings; {@code extra} is appended (YAML at top level). */
+    String spec(String rollout, String extra) {
+        StringBuilder yaml = new StringBuilder("""
+                apiVersion: apim-fleet/v1
+                cluster: e2e
+                product: { javaHome: "%s" }
+                admin: { username: admin, password: "${secret:admin-password}" }
+                jvm: { heap: { default: 64m } }
+                nodes:
+                """.formatted(System.getProperty("java.home")));
+        NODES.forEach((node, host) -> yaml.append("  - { name: ").append(node).append(", role: ").append(role(node))
+                .append(", host: ").append(host).append(", home: \"").append(home(node)).append("\" }\n"));
+        yaml.append("rollout: ").append(rollout).append('\n');
+        if (!extra.isEmpty()) {
+            yaml.append(extra).append('\n');
+        }
+        return yaml.toString();
+    }
+
+    static String role(String node) {
+        return switch (node) {
+            case "km1" -> "key-manager";
+            case "pub1" -> "publisher";
+            case "store1" -> "store";
+            case "tm1" -> "traffic-manager";
+            default -> "gateway";
+        };
+    }
+
+    Path writeSpec(String name, String yaml) {
+        try {
+            return Files.writeString(dir.resolve(name), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path secretsFile() {
+        try {
+            return Files.writeString(dir.resolve("secrets.txt"), "admin-password=e2e-Admin-pw\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ControllerClient client() {
+        return ControllerClient.admin(state, URI.create("https://127.0.0.1:" + apiPort));
+    }
+
+    /** {@code fleet events --output json}: the whole journal. */
+    List<JsonNode> journal() {
+        String ndjson = Launched.run(dir.resolve("logs/events.log"), "fleet", "events", "--state", state.toString(), "--output", "json");
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : ndjson.split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    events.add(Json.mapper().readTree(line));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return events;
+    }
+
+    long connectedCount() {
+        try {
+            return client().agents().stream().filter(AgentView::connected).count();
+        } catch (RuntimeException controllerNotUpYet) {
+            return -1;
+        }
+    }
+
+    void awaitAllConnected(Duration deadline) {
+        try {
+            await().atMost(deadline).pollInterval(Duration.ofMillis(200)).until(() -> connectedCount() == NODES.size());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not all agents connected within " + deadline + "; connected: " + connectedCount() + logs(), e);
+        }
+    }
+
+    /** Every process's output and every stand-in's log, for a failure message. */
+    String logs() {
+        StringBuilder logs = new StringBuilder();
+        running.forEach(p -> logs.append("\n--- ").append(p.log().getFileName()).append('\n').append(tail(p.output())));
+        for (String node : NODES.keySet()) {
+            Path log = home(node).resolve("repository/logs/wso2carbon.log");
+            try {
+                logs.append("\n--- ").append(node).append(" wso2carbon.log\n").append(Files.exists(log) ? tail(Files.readString(log)) : "(none)");
+            } catch (IOException e) {
+                logs.append("(unreadable)");
+            }
+        }
+        return logs.toString();
+    }
+
+    private static String tail(String text) {
+        return text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;
+    }
+
+    private static String freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return Integer.toString(socket.getLocalPort());
+        }
+    }
+
+    /** Stops the agents and the controller, then every stand-in (they outlive their agents by design). */
+    @Override
+    public void close() {
+        running.forEach(Launched::close);
+        for (String node : NODES.keySet()) {
+            Path pid = home(node).resolve("wso2carbon.pid");
+            try {
+                if (Files.exists(pid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(p -> {
+                        p.destroy();
+                        p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
+                            p.destroyForcibly();
+                            return p;
+                        }).join();
+                    });
+                }
+            } catch (IOException | NumberFormatException e) {
+                // nothing running there
+            }
+        }
+    }
+}
