@@ -171,7 +171,10 @@ class ClusterApplyTest {
         assertThat(apply.output()).contains("no changes");
         List<JsonNode> events = ofRollout(cluster.journal(), lastRollout(cluster.journal()));
         assertThat(events.stream().filter(e -> e.path("type").asText().equals("rollout.node")).map(e -> e.path("fields").path("step").asText()))
-                .doesNotContain("applying", "starting", "restarting");
+                .doesNotContain("starting", "restarting", "waiting");
+        assertThat(events).noneMatch(e -> e.path("type").asText().equals("bundle.applied"));
+        assertThat(events).filteredOn(e -> e.path("type").asText().equals("rollout.finished")).singleElement()
+                .satisfies(e -> assertThat(e.path("fields").path("changed")).isEmpty());
     }
 
     @Test

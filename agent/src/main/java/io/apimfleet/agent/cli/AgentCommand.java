@@ -120,6 +120,12 @@ public final class AgentCommand {
         Path state = LocalHome.DEFAULT_STATE;
         @Option(names = "--home", paramLabel = "PATH", description = "The API-M home to manage instead of the one given at join.")
         Path home;
+        @Option(names = "--metrics-port", paramLabel = "PORT",
+                description = "Serve this agent's metrics (Prometheus text) on GET /metrics at this port; off when not given.")
+        Integer metricsPort;
+        @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+                description = "The address the metrics listen on (default: ${DEFAULT-VALUE}, this host only).")
+        String metricsBind;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -131,6 +137,16 @@ public final class AgentCommand {
             } catch (IllegalStateException | UncheckedIOException | BundleException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 return 1;
+            }
+            if (metricsPort != null) {
+                try {
+                    daemon.serveMetrics(metricsBind, metricsPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    spec.commandLine().getErr().println("error: cannot serve metrics on " + metricsBind + ":" + metricsPort + ": "
+                            + (e.getCause() == null ? e : e.getCause().getMessage()));
+                    daemon.stop();
+                    return 1;
+                }
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -45,6 +46,7 @@ import java.util.function.Supplier;
  * ping sent right after a heartbeat means the heartbeat was taken, and resets the backoff.
  */
 public final class BridgeLink {
+    private final AtomicLong heartbeatsSent = new AtomicLong();
     private static final ObjectReader REQUESTS = Json.mapper().readerFor(AgentRequest.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -154,6 +156,11 @@ public final class BridgeLink {
     }
 
     /** True while connected and answered (a pong came back). */
+    /** Heartbeats written since the link started (for the agent's metrics). */
+    public long heartbeatsSent() {
+        return heartbeatsSent.get();
+    }
+
     public boolean isUp() {
         return up;
     }
@@ -256,6 +263,7 @@ public final class BridgeLink {
             }
             Heartbeat heartbeat = new Heartbeat(clock.instant(), ar.succeeded() ? ar.result() : null);
             write(s, BridgeFrame.send(Addresses.HEARTBEAT, Json.mapper().valueToTree(heartbeat), null, null));
+            heartbeatsSent.incrementAndGet();
             write(s, BridgeFrame.ping());
             pingAfterHeartbeat = true;
         });

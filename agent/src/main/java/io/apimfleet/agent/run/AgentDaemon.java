@@ -11,6 +11,7 @@ import io.apimfleet.agent.enroll.Identity;
 import io.apimfleet.agent.enroll.Renewal;
 import io.apimfleet.agent.facts.HostFacts;
 import io.apimfleet.agent.link.BridgeLink;
+import io.apimfleet.agent.metrics.AgentMetrics;
 import io.apimfleet.agent.supervise.ProductSupervisor;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.stage.AppliedRevision;
@@ -39,6 +40,7 @@ import io.vertx.core.net.TrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -56,6 +58,7 @@ public final class AgentDaemon {
     private final BridgeLink link;
     private final ProductSupervisor product;
     private volatile ProbeRunner probeRunner;
+    private volatile AgentMetrics metrics;
     private final LocalHome local;
     private final String node;
     private final long renewalTimer;
@@ -259,7 +262,71 @@ public final class AgentDaemon {
         return vertx.executeBlocking(facts::collect, false);
     }
 
+    /**
+     * Serves this agent's metrics on {@code host:port} (port 0: any free one) until it stops.
+     *
+     * @return the port it listens on
+     */
+    public Future<Integer> serveMetrics(String host, int port) {
+        AgentMetrics served = new AgentMetrics(new AgentMetrics.Source() {
+            @Override
+            public boolean connected() {
+                return link.isUp();
+            }
+
+            @Override
+            public long heartbeatsSent() {
+                return link.heartbeatsSent();
+            }
+
+            @Override
+            public String productState() {
+                return product.state().label();
+            }
+
+            @Override
+            public long bundleRevision() {
+                return local == null ? 0 : lastRevision();
+            }
+
+            @Override
+            public Map<String, String> probes() {
+                ProbeRunner runner = probeRunner;
+                Map<String, String> states = new LinkedHashMap<>();
+                if (runner != null) {
+                    runner.states().forEach((name, state) -> states.put(name, state.wire()));
+                }
+                return states;
+            }
+        });
+        return served.serve(vertx, host, port).map(server -> {
+            metrics = served;
+            settings.log().accept("metrics: http://" + host + ":" + server.actualPort() + "/metrics");
+            return server.actualPort();
+        });
+    }
+
+    private long lastRevision() {
+        try {
+            List<AppliedRevision> history = applier(local).history();
+            return history.isEmpty() ? 0 : history.get(history.size() - 1).revision();
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
     private Future<AgentReply> handle(AgentRequest request) {
+        long started = System.nanoTime();
+        return answer(request).onComplete(ar -> {
+            AgentMetrics counting = metrics;
+            if (counting != null) {
+                counting.request(request.kind().name(), ar.failed() ? "failed" : ar.result().ok() ? "ok" : "refused",
+                        Duration.ofNanos(System.nanoTime() - started));
+            }
+        });
+    }
+
+    private Future<AgentReply> answer(AgentRequest request) {
         if (request.kind() == AgentRequest.Kind.FACTS) {
             return gatherFacts().map(f -> new AgentReply(true, null, f, null, null));
         }

@@ -187,6 +187,21 @@ class AgentDaemonTest {
     }
 
     @Test
+    void metricsServedOnRequestCountTheLinkTheHeartbeatsAndTheRequests() throws Exception {
+        startConnected();
+        int port = agent.serveMetrics("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.FACTS)));
+        await().atMost(DEADLINE).until(() -> agent.link().heartbeatsSent() > 0);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("fleet_agent_connected 1.0")
+                .containsPattern("fleet_agent_heartbeats_total [1-9]")
+                .contains("fleet_agent_requests_seconds_count{kind=\"facts\",outcome=\"ok\"} 1");
+    }
+
+    @Test
     void aSecondBundleRequestWhileOneRunsIsRefusedWithAReason() throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

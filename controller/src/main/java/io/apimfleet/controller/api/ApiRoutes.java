@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
  *   POST /v1/enroll                   EnrollRequest -> EnrollResponse; 403 {error, reason}; no certificate needed
  *   POST /v1/renew                    {"csr": PEM} -> EnrollResponse; the agent's certificate
  *   GET  /v1/agents                   [AgentView]                                      admin
- *   GET  /v1/events?since=N[&follow=true]  NDJSON of FleetEvent with index > N         admin
+ *   GET  /v1/events?since=N[&follow=true[&heartbeats=true]]  NDJSON of FleetEvent with index > N   admin
  *   POST /v1/nodes/{node}/plan|apply|rollback[?force=true]  Bundle -> AgentReply      admin
  *   POST /v1/nodes/{node}/start|stop|restart|logs[?force=true][&lines=N]  -> AgentReply   admin
  *   GET  /metrics                     Prometheus text                                  admin
@@ -256,7 +256,8 @@ public final class ApiRoutes {
             return;
         }
         boolean follow = ctx.queryParam("follow").stream().anyMatch("true"::equalsIgnoreCase);
-        new EventStream(journal, ctx.response(), since, follow).start();
+        boolean heartbeats = ctx.queryParam("heartbeats").stream().anyMatch("true"::equalsIgnoreCase);
+        new EventStream(journal, ctx.response(), since, follow, heartbeats ? live : null).start();
     }
 
     private void metrics(RoutingContext ctx) {

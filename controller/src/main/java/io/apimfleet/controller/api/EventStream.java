@@ -2,9 +2,15 @@ package io.apimfleet.controller.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.registry.LiveAgents;
+import io.apimfleet.protocol.link.Heartbeat;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.FleetEvent;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -21,13 +27,17 @@ final class EventStream {
     private final HttpServerResponse response;
     private final boolean follow;
     private final Runnable listener = this::pump;
+    private final LiveAgents live;
+    private final BiConsumer<String, Heartbeat> heartbeats = this::heartbeat;
     private long next;
     private long stopAt;
     private boolean reading;
     private boolean closed;
 
-    EventStream(Journal journal, HttpServerResponse response, long since, boolean follow) {
+    /** @param live with follow, heartbeats are written too as they arrive (index 0: not journaled); else null */
+    EventStream(Journal journal, HttpServerResponse response, long since, boolean follow, LiveAgents live) {
         this.journal = journal;
+        this.live = follow ? live : null;
         this.response = response;
         this.next = since;
         this.follow = follow;
@@ -42,6 +52,9 @@ final class EventStream {
         stopAt = follow ? Long.MAX_VALUE : journal.size();
         if (follow) {
             journal.subscribe(listener);
+            if (live != null) {
+                live.onHeartbeat(heartbeats);
+            }
             response.writeHead();   // the client sees 200 now, not at the first new entry
         }
         pump();
@@ -92,8 +105,28 @@ final class EventStream {
         });
     }
 
+    /** A heartbeat, as a line of its own; dropped (never queued) when the client is not keeping up. */
+    private void heartbeat(String node, Heartbeat heartbeat) {
+        if (closed || response.writeQueueFull()) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (heartbeat.facts() != null) {
+            fields.put("productState", heartbeat.facts().productState());
+            fields.put("bundleRevision", heartbeat.facts().bundleRevision());
+        }
+        try {
+            response.write(Json.mapper().writeValueAsString(new FleetEvent(0, Instant.now(), FleetEvent.AGENT_HEARTBEAT, node, fields)) + "\n");
+        } catch (JsonProcessingException e) {
+            LOG.warning("a heartbeat cannot be written as JSON: " + e.getOriginalMessage());
+        }
+    }
+
     private void stop() {
         closed = true;
         journal.unsubscribe(listener);
+        if (live != null) {
+            live.removeHeartbeatListener(heartbeats);
+        }
     }
 }

@@ -37,15 +37,21 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = {"-F", "--follow"}, description = "keep the stream open and print new events as they happen")
     boolean follow;
 
+    @Option(names = "--heartbeats", description = "with --follow: also every agent's heartbeat as it arrives (not journaled: index 0, printed as -)")
+    boolean heartbeats;
+
     @Override
     public Integer call() {
         if (since < 0) {
             throw new UserError("fleet events: --since must be 0 or more, not " + since);
         }
+        if (heartbeats && !follow) {
+            throw new UserError("fleet events: --heartbeats goes with --follow (heartbeats are live only, never journaled)");
+        }
         ControllerClient client = controller.client(state, "fleet events");
         PrintWriter out = spec.commandLine().getOut();
         ControllerOption.calling("fleet events", () -> {
-            client.events(since, follow, line -> {
+            client.events(since, follow, heartbeats, line -> {
                 out.println(output.json() ? line : human(line));
                 out.flush();
             });
@@ -67,7 +73,7 @@ final class EventsCommand implements Callable<Integer> {
                 .sorted(Map.Entry.comparingByKey())
                 .map(EventsCommand::field)
                 .collect(Collectors.joining(" "));
-        return String.format("%-5d %s  %-18s %-10s %s", event.index(), Table.time(event.time()), event.type(),
+        return String.format("%-5s %s  %-18s %-10s %s", event.index() == 0 ? "-" : Long.toString(event.index()), Table.time(event.time()), event.type(),
                 event.node() == null ? "-" : event.node(), fields).stripTrailing();
     }
 

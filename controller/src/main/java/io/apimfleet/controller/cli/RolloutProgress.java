@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * Prints one rollout's events as they arrive: a line per phase and per node step, with the time
- * since the rollout started; with {@code --output json}, the events themselves (NDJSON). Ends the
- * stream by throwing {@link Finished} at {@code rollout.finished}.
+ * since the rollout started; on a terminal a node's next step replaces its previous line when
+ * nothing was printed in between (plain lines otherwise); with {@code --output json}, the events
+ * themselves (NDJSON). Ends the stream by throwing {@link Finished} at {@code rollout.finished}.
  */
 final class RolloutProgress {
     /** The rollout reached its terminal state. */
@@ -34,12 +35,19 @@ final class RolloutProgress {
     private final PrintWriter out;
     private final long rollout;
     private final boolean json;
+    private final boolean inPlace;
     private Instant startedAt;
+    private String lastLineNode;
 
     RolloutProgress(PrintWriter out, long rollout, boolean json) {
+        this(out, rollout, json, !json && System.console() != null);
+    }
+
+    RolloutProgress(PrintWriter out, long rollout, boolean json, boolean inPlace) {
         this.out = out;
         this.rollout = rollout;
         this.json = json;
+        this.inPlace = inPlace;
     }
 
     static String phases(List<Phase> phases) {
@@ -66,7 +74,12 @@ final class RolloutProgress {
             String text = describe(event);
             if (text != null) {
                 double at = Duration.between(startedAt, event.time()).toMillis() / 1000.0;
+                String node = FleetEvent.ROLLOUT_NODE.equals(event.type()) && !text.contains("\n") ? String.valueOf(event.fields().get("node")) : null;
+                if (inPlace && node != null && node.equals(lastLineNode)) {
+                    out.print("\033[1A\r\033[2K");   // up one line, clear it: the node's previous step
+                }
                 out.printf("[%6.1fs] %s%n", at, text);
+                lastLineNode = node;
             }
         }
         out.flush();

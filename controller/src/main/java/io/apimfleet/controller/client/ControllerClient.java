@@ -203,7 +203,13 @@ public final class ControllerClient {
      * arrives; with follow, returns only when the controller closes the stream.
      */
     public void events(long since, boolean follow, Consumer<String> line) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/v1/events?since=" + since + (follow ? "&follow=true" : "")));
+        events(since, follow, false, line);
+    }
+
+    /** As {@link #events(long, boolean, Consumer)}; with {@code heartbeats} (and follow), heartbeats too as they arrive (index 0). */
+    public void events(long since, boolean follow, boolean heartbeats, Consumer<String> line) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/v1/events?since=" + since + (follow ? "&follow=true" : "")
+                + (follow && heartbeats ? "&heartbeats=true" : "")));
         if (!follow) {
             builder.timeout(REQUEST_TIMEOUT);
         }

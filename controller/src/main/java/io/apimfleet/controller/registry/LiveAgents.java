@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -85,6 +86,7 @@ public final class LiveAgents {
     private final Map<String, Entry> entries = new HashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
     private final List<Consumer<String>> listeners = new ArrayList<>();
+    private final List<BiConsumer<String, Heartbeat>> heartbeatListeners = new ArrayList<>();
     private Vertx vertx;
     private long timer = -1;
 
@@ -121,6 +123,9 @@ public final class LiveAgents {
 
     /** A heartbeat from {@code node} (the verified name); {@code heartbeat} null when its body was unreadable. */
     public void heartbeat(String node, Heartbeat heartbeat) {
+        if (heartbeat != null) {
+            List.copyOf(heartbeatListeners).forEach(l -> l.accept(node, heartbeat));
+        }
         Entry entry = entries.computeIfAbsent(node, Entry::new);
         entry.lastSeenNanos = nanoClock.getAsLong();
         entry.lastHeartbeat = Instant.now();
@@ -192,6 +197,15 @@ public final class LiveAgents {
 
     public void removeListener(Consumer<String> listener) {
         listeners.remove(listener);
+    }
+
+    /** Called on this context with every heartbeat as it arrives (heartbeats are not journaled). */
+    public void onHeartbeat(BiConsumer<String, Heartbeat> listener) {
+        heartbeatListeners.add(listener);
+    }
+
+    public void removeHeartbeatListener(BiConsumer<String, Heartbeat> listener) {
+        heartbeatListeners.remove(listener);
     }
 
     private void changed(String node) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  *
  * @param id         the rollout, which is also the spec revision it applies
  * @param state      running, succeeded, failed or aborted
- * @param steps      each node's last step (planning, unchanged, applying, starting, restarting,
+ * @param steps      each node's last step (applying, unchanged, starting, restarting,
  *                   waiting, healthy, failed, rolled-back, not-reached)
  * @param changed    the nodes whose files changed
  * @param rolledBack the nodes returned to their previous bundle

@@ -111,36 +111,30 @@ final class RolloutRun {
         });
     }
 
-    /** One node: plan, apply if its files differ, (re)start if needed, wait for health; roll back on failure. */
+    /**
+     * One node: apply (idempotent: nothing differs, nothing is written), (re)start if its files or
+     * command changed or it is not running, wait for health; roll back on failure.
+     */
     private Future<Void> node(RenderedCluster rendered, String node) {
         boolean wasRunning = ClusterPlan.running(live, node);
-        step(node, "planning", Map.of());
-        return Rollouts.bundleReply(node, "the dry run", requests.request(node, Rollouts.request(AgentRequest.Kind.PLAN, rendered, node)))
-                .compose(plan -> {
-                    String health = live.get(node).map(LiveAgents.Live::health).orElse("unknown");
-                    if (!plan.differs() && wasRunning && "healthy".equals(health)) {
-                        step(node, "unchanged", Map.of());
-                        return Future.succeededFuture();
-                    }
-                    Future<Boolean> applied = plan.differs() ? apply(rendered, node) : Future.succeededFuture(false);
-                    return applied.compose(files -> startAndWait(rendered, node, wasRunning, files)
-                            .recover(failure -> failed(node, failure, files, wasRunning)));
-                });
-    }
-
-    private Future<Boolean> apply(RenderedCluster rendered, String node) {
         step(node, "applying", Map.of());
         return Rollouts.bundleReply(node, "the apply", requests.request(node, Rollouts.request(AgentRequest.Kind.APPLY, rendered, node)))
-                .map(result -> {
+                .compose(result -> {
                     if (result.differs()) {
                         changed.add(node);
+                        emit(FleetEvent.BUNDLE_APPLIED, fields("node", node, "revision", result.revision(), "changed", result.files().size(),
+                                "runtimeChanged", result.runtimeChanged()));
                     }
                     if (result.probesChanged()) {
                         live.resetProbes(node);   // the agent probes anew; earlier verdicts no longer hold
                     }
-                    emit(FleetEvent.BUNDLE_APPLIED, fields("node", node, "revision", result.revision(), "changed", result.files().size(),
-                            "runtimeChanged", result.runtimeChanged()));
-                    return result.restartNeeded();
+                    String health = live.get(node).map(LiveAgents.Live::health).orElse("unknown");
+                    if (!result.differs() && wasRunning && "healthy".equals(health)) {
+                        step(node, "unchanged", Map.of());
+                        return Future.succeededFuture();
+                    }
+                    return startAndWait(rendered, node, wasRunning, result.restartNeeded())
+                            .recover(failure -> failed(node, failure, result.restartNeeded(), wasRunning));
                 });
     }
 

@@ -52,6 +52,35 @@ class LivenessTest {
     }
 
     @Test
+    void followingWithHeartbeatsShowsEachHeartbeatLiveWithoutJournalingIt() throws Exception {
+        controller = RunningController.start(tmp);
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread follower = new Thread(() -> {
+            try {
+                controller.admin().events(0, true, true, line -> {
+                    lines.add(line);
+                    if (line.contains("\"agent.heartbeat\"")) {
+                        throw new IllegalStateException("seen");
+                    }
+                });
+            } catch (RuntimeException seenOrClosed) {
+                // done
+            }
+        });
+        follower.setDaemon(true);
+        follower.start();
+        try (TestAgent km1 = TestAgent.connect(vertx, controller.bridgePort(), controller.enroll("km1"), controller.caPem())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                km1.heartbeat("km1.example", null);
+                return lines.stream().anyMatch(l -> l.contains("\"agent.heartbeat\""));
+            });
+            assertThat(lines).filteredOn(l -> l.contains("agent.heartbeat")).first().asString()
+                    .contains("\"index\":0").contains("\"node\":\"km1\"").contains("\"productState\":\"running\"");
+            assertThat(controller.journal(FleetEvent.AGENT_HEARTBEAT)).isEmpty();
+        }
+    }
+
+    @Test
     void silenceLongerThanTheTimeoutMakesTheAgentLost() throws Exception {
         controller = RunningController.start(tmp, Duration.ofMillis(800), Duration.ofSeconds(30));
         try (TestAgent km1 = TestAgent.connect(vertx, controller.bridgePort(), controller.enroll("km1"), controller.caPem())) {

@@ -20,6 +20,8 @@ public record FleetEvent(long index, Instant time, String type, String node, Map
     public static final String ROLLOUT_PHASE = "rollout.phase";
     public static final String ROLLOUT_NODE = "rollout.node";
     public static final String ROLLOUT_FINISHED = "rollout.finished";
+    /** Not journaled: streamed live to {@code fleet events --follow --heartbeats}, with index 0. */
+    public static final String AGENT_HEARTBEAT = "agent.heartbeat";
 
     public FleetEvent {
         fields = fields == null ? Map.of() : Map.copyOf(fields);
