@@ -293,4 +293,34 @@ class ClusterApplyTest {
         cluster.startAgent("pub1");
         cluster.awaitAllConnected(Duration.ofSeconds(30));
     }
+
+    @Test
+    @Order(9)
+    void anAbortedRolloutEndsAbortedAndSaysSo() throws Exception {
+        awaitAllHealthy();
+        onEvent(e -> is(e, "rollout.phase", "phase", "key-manager") && is(e, "rollout.phase", "state", "started"),
+                e -> Launched.run(dir.resolve("logs/abort.log"), "fleet", "rollout", "abort", "--state", cluster.state.toString()));
+        Launched apply = apply("store-heap.yaml", cluster.spec(TEST_ROLLOUT, "").replace("default: 64m }", "default: 64m, store: 72m }")
+                .replace("minHealthy: 1s", "minHealthy: 3s"));
+        assertThat(apply.process().exitValue()).as(apply.output()).isEqualTo(5);
+        assertThat(apply.output()).contains("aborted");
+        JsonNode status = Json.mapper().readTree(Launched.run(dir.resolve("logs/rollout-status.log"), "fleet", "rollout", "history",
+                "--state", cluster.state.toString(), "--output", "json"));
+        assertThat(status.get(status.size() - 1).path("state").asText()).isEqualTo("aborted");
+    }
+
+    @Test
+    @Order(10)
+    void afterAControllerRestartTheSameSpecStillChangesNothing() throws Exception {
+        awaitAllHealthy();
+        String spec = cluster.spec(TEST_ROLLOUT, "").replace("default: 64m }", "default: 64m, store: 72m }");
+        assertThat(apply("settled.yaml", spec).process().exitValue()).isZero();
+        cluster.restartController();
+        awaitAllHealthy();   // the agents tell a controller that knows nothing their probes' states when they reconnect
+        long started = System.nanoTime();
+        Launched again = apply("settled.yaml", spec);
+        assertThat(again.process().exitValue()).as(again.output()).isZero();
+        assertThat(again.output()).contains("no changes");
+        System.out.println("re-apply after a controller restart: " + (System.nanoTime() - started) / 1_000_000 + " ms, no changes");
+    }
 }

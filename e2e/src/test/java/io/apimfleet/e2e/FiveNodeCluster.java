@@ -39,6 +39,7 @@ final class FiveNodeCluster implements AutoCloseable {
     final String bridgePort;
     final Map<String, Launched> agents = new LinkedHashMap<>();
     private final List<Launched> running = new ArrayList<>();
+    private Launched controller;
 
     private static Map<String, String> nodes() {
         Map<String, String> nodes = new LinkedHashMap<>();
@@ -56,9 +57,7 @@ final class FiveNodeCluster implements AutoCloseable {
         this.apiPort = freePort();
         this.bridgePort = freePort();
         Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", "127.0.0.1:" + apiPort);
-        running.add(Launched.start(dir.resolve("logs/controller.log"), "fleet", "controller", "run", "--state", state.toString(),
-                "--bind", "127.0.0.1", "--api-port", apiPort, "--bridge-port", bridgePort, "--heartbeat-timeout", "5s"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> connectedCount() >= 0);
+        startController();
         for (String node : NODES.keySet()) {
             Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay, home(node).toString());
             Matcher join = JOIN.matcher(Launched.run(dir.resolve("logs/token-" + node + ".log"), "fleet", "token", "create",
@@ -71,6 +70,21 @@ final class FiveNodeCluster implements AutoCloseable {
                     "--home", home(node).toString());
             startAgent(node);
         }
+        awaitAllConnected(Duration.ofSeconds(30));
+    }
+
+    private void startController() {
+        controller = Launched.start(dir.resolve("logs/controller-" + System.nanoTime() + ".log"), "fleet", "controller", "run",
+                "--state", state.toString(), "--bind", "127.0.0.1", "--api-port", apiPort, "--bridge-port", bridgePort,
+                "--heartbeat-timeout", "5s");
+        running.add(controller);
+        await().atMost(Duration.ofSeconds(30)).until(() -> connectedCount() >= 0);
+    }
+
+    /** Stops the controller (SIGTERM) and starts it again on the same state; waits until every agent is back. */
+    void restartController() {
+        controller.close();
+        startController();
         awaitAllConnected(Duration.ofSeconds(30));
     }
 

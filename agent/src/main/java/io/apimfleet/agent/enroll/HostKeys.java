@@ -1,5 +1,6 @@
 package io.apimfleet.agent.enroll;
 
+import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.HostSecrets;
 import io.apimfleet.bundle.keystore.PemMaterial;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -54,6 +55,13 @@ public final class HostKeys {
         return pem(request(commonName, keys, "SHA256withRSA"));
     }
 
+    /** Makes the host's product TLS key when it has none (at join, so that a rollout does not wait for it). */
+    public void ensureTlsKey() {
+        if (secrets.lookupExisting(TLS_KEY).isEmpty()) {
+            secrets.put(TLS_KEY, pem(generate("RSA").getPrivate()));
+        }
+    }
+
     /**
      * A CSR for the host's product TLS key: the key kept as {@value #TLS_KEY} when there is one
      * and {@code newKey} is false (so a certificate already issued for it stays valid), else a new one.
@@ -67,7 +75,7 @@ public final class HostKeys {
             RSAPrivateCrtKey key = (RSAPrivateCrtKey) PemMaterial.privateKey(kept.get(), "the host's TLS key");
             PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
             return pem(request(commonName, new KeyPair(publicKey, key), "SHA256withRSA"));
-        } catch (GeneralSecurityException | ClassCastException e) {
+        } catch (GeneralSecurityException | ClassCastException | BundleException e) {
             return newTlsRequest(commonName);   // an unreadable or non-RSA key is replaced, as rotation would
         }
     }

@@ -108,6 +108,7 @@ public final class Join {
         state.writeLink(new ControllerLink(request.controller().toString(), endpoints, request.node(),
                 request.home() == null ? null : request.home().toAbsolutePath().normalize().toString()));
         state.promotePendingKey();
+        keys.ensureTlsKey();   // made now, so the first rollout does not wait for it
         Identity identity = state.loadIdentity();
         return new Joined(identity.node(), identity.notAfter(), identity.renewalDue(), endpoints);
     }

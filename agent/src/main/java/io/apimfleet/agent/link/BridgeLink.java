@@ -47,6 +47,7 @@ import java.util.function.Supplier;
  */
 public final class BridgeLink {
     private final AtomicLong heartbeatsSent = new AtomicLong();
+    private volatile Runnable onConnected = () -> { };
     private static final ObjectReader REQUESTS = Json.mapper().readerFor(AgentRequest.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -156,6 +157,11 @@ public final class BridgeLink {
     }
 
     /** True while connected and answered (a pong came back). */
+    /** Runs on the link's event loop each time the link comes up (a controller that restarted knows nothing yet). */
+    public void onConnected(Runnable action) {
+        this.onConnected = action;
+    }
+
     /** Heartbeats written since the link started (for the agent's metrics). */
     public long heartbeatsSent() {
         return heartbeatsSent.get();
@@ -281,6 +287,7 @@ public final class BridgeLink {
                     while (!pendingEvents.isEmpty()) {
                         write(s, pendingEvents.removeFirst());
                     }
+                    onConnected.run();
                 }
                 if (pingAfterHeartbeat) {
                     pingAfterHeartbeat = false;

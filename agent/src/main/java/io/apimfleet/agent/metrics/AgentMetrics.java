@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,14 +70,25 @@ public final class AgentMetrics {
         return registry.scrape();
     }
 
-    /** Serves {@code GET /metrics} on {@code host:port} (port 0: any free one). */
-    public Future<HttpServer> serve(Vertx vertx, String host, int port) {
+    /** Runs blocking work off the event loop (a scrape reads the agent's state files). */
+    public interface Blocking {
+        <T> Future<T> run(Callable<T> work);
+    }
+
+    /** Serves {@code GET /metrics} on {@code host:port} (port 0: any free one); each scrape runs through {@code blocking}. */
+    public Future<HttpServer> serve(Vertx vertx, String host, int port, Blocking blocking) {
         return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(request -> {
             if (!"/metrics".equals(request.path())) {
                 request.response().setStatusCode(404).end("only /metrics here\n");
                 return;
             }
-            request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(scrape());
+            blocking.run(this::scrape).onComplete(text -> {
+                if (text.succeeded()) {
+                    request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text.result());
+                } else {
+                    request.response().setStatusCode(500).end("cannot gather the metrics\n");
+                }
+            });
         }).listen();
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -34,6 +35,8 @@ public final class ProbeRunner {
     private final HttpClient http;
     private final HttpClient https;
     private final Map<String, ProbeVerdicts> verdicts = new LinkedHashMap<>();
+    private static final AtomicLong LAST_RUN = new AtomicLong();
+    private long run;
     private final List<Long> timers = new ArrayList<>();
 
     public ProbeRunner(Vertx vertx, Clock clock, TrustOptions trust, BiConsumer<Probe, ProbeVerdicts.State> onChange) {
@@ -52,6 +55,7 @@ public final class ProbeRunner {
     /** (Re)starts the probes: the product started at {@code productStartedAt}. Call on the event loop. */
     public void run(List<Probe> probes, Instant productStartedAt) {
         stop();
+        run = LAST_RUN.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis()));
         for (Probe probe : probes) {
             ProbeVerdicts probeVerdicts = new ProbeVerdicts(probe, productStartedAt);
             verdicts.put(probe.name(), probeVerdicts);
@@ -79,6 +83,14 @@ public final class ProbeRunner {
         timers.forEach(vertx::cancelTimer);
         timers.clear();
         verdicts.clear();
+    }
+
+    /**
+     * This run's id: larger than any earlier run's of this host (epoch milliseconds at its start),
+     * so the controller can drop a verdict of a run already replaced.
+     */
+    public long runId() {
+        return run;
     }
 
     public Map<String, ProbeVerdicts.State> states() {

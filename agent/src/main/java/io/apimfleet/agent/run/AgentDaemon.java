@@ -23,6 +23,7 @@ import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.Facts;
 import io.vertx.core.Future;
 import io.apimfleet.agent.probe.ProbeRunner;
+import io.apimfleet.agent.probe.ProbeVerdicts;
 import io.apimfleet.bundle.Secrets;
 import io.apimfleet.protocol.bundle.Probe;
 import io.apimfleet.protocol.link.FleetEvent;
@@ -30,6 +31,7 @@ import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.TrustOptions;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -105,6 +107,7 @@ public final class AgentDaemon {
         settings.log().accept("fleet-agent " + AgentVersion.get() + " running as " + node + " (certificate valid until "
                 + identity.notAfter() + ", renewal from " + identity.renewalDue() + "); home "
                 + (home == null ? "none" : home) + "; bridge " + String.join(", ", controller.bridgeEndpoints()));
+        link.onConnected(this::reportProbes);
         link.start();
     }
 
@@ -225,10 +228,25 @@ public final class AgentDaemon {
         TrustOptions trust = nodeTrust();
         vertx.runOnContext(v -> {
             stopProbesNow();
-            probeRunner = new ProbeRunner(vertx, settings.clock(), trust,
-                    (probe, verdict) -> link.sendEvent(FleetEvent.PROBE_CHANGED, Map.of("probe", probe.name(), "state", verdict.wire())));
-            probeRunner.run(probes, settings.clock().instant());
+            AtomicReference<ProbeRunner> self = new AtomicReference<>();
+            ProbeRunner runner = new ProbeRunner(vertx, settings.clock(), trust,
+                    (probe, verdict) -> link.sendEvent(FleetEvent.PROBE_CHANGED, probeFields(self.get(), probe.name(), verdict)));
+            self.set(runner);
+            probeRunner = runner;
+            runner.run(probes, settings.clock().instant());
         });
+    }
+
+    private static Map<String, Object> probeFields(ProbeRunner runner, String probe, ProbeVerdicts.State state) {
+        return Map.of("probe", probe, "state", state.wire(), "run", runner.runId());
+    }
+
+    /** Tells a controller that just (re)connected every probe's state: it keeps none across its restarts. */
+    private void reportProbes() {
+        ProbeRunner runner = probeRunner;
+        if (runner != null) {
+            runner.states().forEach((probe, state) -> link.sendEvent(FleetEvent.PROBE_CHANGED, probeFields(runner, probe, state)));
+        }
     }
 
     private void stopProbes() {
@@ -299,11 +317,15 @@ public final class AgentDaemon {
                 return states;
             }
         });
-        return served.serve(vertx, host, port).map(server -> {
+        return served.serve(vertx, host, port, this::blocking).map(server -> {
             metrics = served;
             settings.log().accept("metrics: http://" + host + ":" + server.actualPort() + "/metrics");
             return server.actualPort();
         });
+    }
+
+    private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+        return vertx.executeBlocking(work, false);
     }
 
     private long lastRevision() {
@@ -335,7 +357,11 @@ public final class AgentDaemon {
                     boolean newProbes = request.kind() == AgentRequest.Kind.APPLY && reply.ok() && reply.result() != null
                             && reply.result().probesChanged();
                     if (newProbes && product.state() == ProductSupervisor.State.RUNNING) {
-                        startProbes();   // the running product is probed with the bundle's new probes from now on
+                        // the running product is probed with the bundle's new probes from now on (reading them blocks)
+                        vertx.executeBlocking(() -> {
+                            startProbes();
+                            return null;
+                        }, false);
                     }
                 });
     }

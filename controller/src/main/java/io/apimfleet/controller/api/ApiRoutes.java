@@ -303,6 +303,9 @@ public final class ApiRoutes {
             error(ctx, 400, "malformed-request", "the bundle is for node " + bundle.node() + ", not " + node);
             return;
         }
+        if (refusedDuringRollout(ctx)) {
+            return;
+        }
         boolean force = ctx.queryParam("force").stream().anyMatch("true"::equalsIgnoreCase);
         int lines = ctx.queryParam("lines").stream().filter(l -> l.matches("\\d{1,4}")).mapToInt(Integer::parseInt).findFirst().orElse(0);
         requests.request(node, new AgentRequest(kind, bundle, force, lines))
@@ -352,7 +355,20 @@ public final class ApiRoutes {
         return null;
     }
 
+    /** While a rollout runs, other requests to agents would take the one request slot each host has from it. */
+    private boolean refusedDuringRollout(RoutingContext ctx) {
+        if (rollouts.busyWithAgents()) {
+            error(ctx, 409, "rollout-running", "a rollout is running, and its agents take one request at a time; "
+                    + "wait for it (fleet rollout status) or stop it (fleet rollout abort)");
+            return true;
+        }
+        return false;
+    }
+
     private void plan(RoutingContext ctx) {
+        if (refusedDuringRollout(ctx)) {
+            return;
+        }
         SpecBody body = specBody(ctx);
         if (body != null) {
             rollouts.plan(body.source(), body.yaml()).onSuccess(plan -> json(ctx, 200, plan)).onFailure(f -> rolloutFailure(ctx, f));
@@ -379,6 +395,8 @@ public final class ApiRoutes {
             error(ctx, 409, "rollout-running", busy.getMessage());
         } else if (failure instanceof RolloutFailure refused) {
             error(ctx, 409, "cannot-render", refused.getMessage());
+        } else if (failure instanceof IllegalArgumentException bad) {
+            error(ctx, 400, "malformed-request", bad.getMessage());   // e.g. a secret with an empty value: names it, never a value
         } else {
             ctx.fail(failure);
         }

@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
         subcommands = {SecretCommand.Set.class, SecretCommand.List.class, SecretCommand.Remove.class})
 final class SecretCommand extends CommandGroup {
     /** A value longer than this on standard input is refused (a secret, not a file). */
-    static final int MAX_VALUE_BYTES = 64 * 1024;
+    static final int MAX_VALUE_BYTES = 16 * 1024;
 
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Stores a secret; its value is read from standard input (one trailing newline is dropped), never from the command line.",
+            description = {"Stores a secret; its value is asked for without echo on a terminal, else read from standard input",
+                    "(one trailing newline is dropped), never taken from the command line.",
                     "Example: printf %s \"$PW\" | fleet secret set admin-password"})
     static final class Set implements Callable<Integer> {
         @Spec
@@ -42,7 +43,8 @@ final class SecretCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            String value = readValue(System.in);
+            java.io.Console console = System.console();
+            String value = console != null ? typed(console) : readValue(System.in);
             ControllerClient client = controller.client(state, "fleet secret set");
             ControllerOption.calling("fleet secret set", () -> {
                 client.putSecret(name, value);
@@ -51,6 +53,19 @@ final class SecretCommand extends CommandGroup {
             spec.commandLine().getOut().println("secret " + name + " stored");
             spec.commandLine().getOut().flush();
             return 0;
+        }
+
+        /** On a terminal: asked for without echo, twice. */
+        private String typed(java.io.Console console) {
+            char[] first = console.readPassword("value of %s: ", name);
+            char[] again = console.readPassword("again: ");
+            if (first == null || again == null || !java.util.Arrays.equals(first, again)) {
+                throw new UserError("fleet secret set: the two values differ (or input ended); nothing was stored");
+            }
+            if (first.length == 0) {
+                throw new UserError("fleet secret set: the value is empty; nothing was stored");
+            }
+            return new String(first);
         }
 
         static String readValue(InputStream in) {

@@ -56,6 +56,8 @@ public final class ControllerClient {
     /** Longer than the controller's 30 s for an agent: its 504 should arrive, not ours. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SPEC_TIMEOUT = Duration.ofMinutes(3);
+    /** Longer than the controller's own wait for a product stop and start (90 s). */
+    private static final Duration NODE_TIMEOUT = Duration.ofMinutes(2);
 
     private final URI base;
     private final HttpClient http;
@@ -125,7 +127,7 @@ public final class ControllerClient {
         }
         String query = (force ? "&force=true" : "") + (lines > 0 ? "&lines=" + lines : "");
         HttpRequest request = HttpRequest.newBuilder(uri("/v1/nodes/" + node + "/" + action + (query.isEmpty() ? "" : "?" + query.substring(1))))
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(NODE_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();

@@ -27,6 +27,7 @@ public final class AgentRequests {
     private final LiveAgents live;
     private final FleetMetrics metrics;
     private final Duration timeout;
+    static final Duration PRODUCT_TIMEOUT = Duration.ofSeconds(90);
 
     public AgentRequests(EventBus eventBus, LiveAgents live, FleetMetrics metrics, Duration timeout) {
         this.eventBus = eventBus;
@@ -37,6 +38,17 @@ public final class AgentRequests {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * How long a request of this kind may take: stopping a product may take the agent's stop
+     * timeout (30 s) and its kill wait (10 s) before a start, so those get at least 90 s.
+     */
+    Duration timeoutFor(AgentRequest.Kind kind) {
+        return switch (kind) {
+            case STOP, RESTART, START, ROLLBACK -> timeout.compareTo(PRODUCT_TIMEOUT) > 0 ? timeout : PRODUCT_TIMEOUT;
+            default -> timeout;
+        };
     }
 
     public Future<AgentReply> request(String node, AgentRequest request) {
@@ -52,7 +64,8 @@ public final class AgentRequests {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(new IllegalArgumentException("cannot encode the request: " + e.getMessage(), e));
         }
-        DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout.toMillis()).addHeader(Addresses.KIND, request.kind().name());
+        Duration within = timeoutFor(request.kind());
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(within.toMillis()).addHeader(Addresses.KIND, request.kind().name());
         Future<AgentReply> reply = eventBus.<Object>request(Addresses.commands(node), body, options)
                 .transform(result -> {
                     if (result.succeeded()) {
@@ -97,7 +110,7 @@ public final class AgentRequests {
         if (cause instanceof ReplyException reply) {
             return switch (reply.failureType()) {
                 case TIMEOUT -> new AgentRequestFailed(AgentRequestFailed.Reason.TIMEOUT,
-                        "agent " + node + " did not answer the " + kind + " request within " + human(timeout));
+                        "agent " + node + " did not answer the " + kind + " request within " + human(timeoutFor(AgentRequest.Kind.valueOf(kind.toUpperCase(Locale.ROOT)))));
                 case NO_HANDLERS -> new AgentRequestFailed(AgentRequestFailed.Reason.NOT_CONNECTED,
                         "agent " + node + " is not listening for requests (not connected)");
                 case RECIPIENT_FAILURE, ERROR -> new AgentRequestFailed(AgentRequestFailed.Reason.FAILED,

@@ -30,6 +30,7 @@ import java.util.function.LongSupplier;
  * <p>Confined to one Vert.x context: call it from the controller's event loop only.
  */
 public final class LiveAgents {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LiveAgents.class.getName());
     /**
      * What the controller knows of one agent's connection.
      *
@@ -74,6 +75,7 @@ public final class LiveAgents {
         final Map<String, String> probes = new TreeMap<>();
         Map<String, Object> lastExit;
         Object pid;
+        long probeRun;
 
         Entry(String node) {
             this.node = node;
@@ -123,9 +125,22 @@ public final class LiveAgents {
 
     /** A heartbeat from {@code node} (the verified name); {@code heartbeat} null when its body was unreadable. */
     public void heartbeat(String node, Heartbeat heartbeat) {
-        if (heartbeat != null) {
-            List.copyOf(heartbeatListeners).forEach(l -> l.accept(node, heartbeat));
+        try {
+            record(node, heartbeat);
+        } finally {
+            if (heartbeat != null) {
+                for (BiConsumer<String, Heartbeat> listener : List.copyOf(heartbeatListeners)) {
+                    try {
+                        listener.accept(node, heartbeat);
+                    } catch (RuntimeException e) {
+                        LOG.warning("a heartbeat listener failed: " + e);
+                    }
+                }
+            }
         }
+    }
+
+    private void record(String node, Heartbeat heartbeat) {
         Entry entry = entries.computeIfAbsent(node, Entry::new);
         entry.lastSeenNanos = nanoClock.getAsLong();
         entry.lastHeartbeat = Instant.now();
@@ -151,12 +166,17 @@ public final class LiveAgents {
      * the node's health at once, without waiting for the next heartbeat.
      */
     public void event(String node, String type, Map<String, Object> fields) {
-        Entry entry = entries.get(node);
-        if (entry == null) {
-            return;
-        }
+        Entry entry = entries.computeIfAbsent(node, Entry::new);   // an event may come before the first heartbeat
         switch (type) {
             case FleetEvent.PROBE_CHANGED -> {
+                long run = fields.get("run") instanceof Number n ? n.longValue() : 0;
+                if (run < entry.probeRun) {
+                    return;   // a verdict of a probe run the agent has already replaced
+                }
+                if (run > entry.probeRun) {
+                    entry.probes.clear();   // a new run reports every probe of its own
+                    entry.probeRun = run;
+                }
                 if (fields.get("probe") instanceof String probe && fields.get("state") instanceof String state) {
                     entry.probes.put(probe, state);
                 }

@@ -31,7 +31,7 @@ public record ClusterPlan(long revision, String cluster, List<Phase> phases, Lis
     }
 
     public boolean changesNothing() {
-        return nodes.stream().allMatch(n -> n.error() == null && "none".equals(n.action()));
+        return nodes.stream().allMatch(n -> n.error() == null && !n.changed() && "none".equals(n.action()));
     }
 
     static Future<ClusterPlan> ask(RenderedCluster cluster, LiveAgents live, AgentRequests requests) {
@@ -60,7 +60,7 @@ public record ClusterPlan(long revision, String cluster, List<Phase> phases, Lis
 
     private static NodePlan plan(Node node, ApplyResult result, boolean running) {
         String action = !running ? "start" : result.restartNeeded() ? "restart" : "none";
-        return new NodePlan(node.name(), node.role().yamlName(), result.restartNeeded(), result.files().size(), action,
+        return new NodePlan(node.name(), node.role().yamlName(), result.differs(), result.files().size(), action,
                 result.diff(), result.report(), null);
     }
 }

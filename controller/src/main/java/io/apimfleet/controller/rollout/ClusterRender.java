@@ -3,6 +3,7 @@ package io.apimfleet.controller.rollout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.apimfleet.controller.daemon.StateWorker;
 import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.EnrollmentRefused;
 import io.apimfleet.controller.recipe.RecipeException;
 import io.apimfleet.controller.recipe.Recipes;
 import io.apimfleet.controller.recipe.TrustMaterial;
@@ -30,7 +31,8 @@ import java.util.TreeSet;
 
 /**
  * Turns a valid spec into every API-M node's bundle, with product trust through the agents: each
- * host makes (or keeps) its TLS key and sends a CSR; the controller certifies it (re-using a
+ * host keeps its TLS key (made at join), or makes a new one after its certificate was retired,
+ * and sends a CSR; the controller certifies it (re-using a
  * certificate still right for that key); then every bundle carries its node's chain, its peers'
  * certificates and the cluster's primary certificate. The primary key and the spec's secrets go
  * with the requests, never into a bundle. Fails before any home is touched when an agent is
@@ -55,7 +57,7 @@ final class ClusterRender {
             ProductKeys keys = ProductKeys.of(state, spec);
             keys.primaryCertificate();
             Map<String, Boolean> newKey = new LinkedHashMap<>();
-            nodes.forEach(n -> newKey.put(n.name(), keys.tlsCertificate(n.name()).isEmpty()));
+            nodes.forEach(n -> newKey.put(n.name(), keys.newKeyWanted(n.name())));
             return newKey;
         }).compose(newKey -> Future.all(nodes.stream().map(n -> csr(n, newKey.get(n.name()))).toList())
         ).compose(csrs -> worker.call(() -> {
@@ -64,8 +66,9 @@ final class ClusterRender {
             for (int i = 0; i < nodes.size(); i++) {
                 try {
                     keys.certifyTls(nodes.get(i).name(), csrs.resultAt(i), now);
-                } catch (IllegalArgumentException e) {
-                    throw new RolloutFailure("node " + nodes.get(i).name() + ": its TLS CSR was refused: " + e.getMessage());
+                } catch (IllegalArgumentException | EnrollmentRefused e) {
+                    throw new RolloutFailure("node " + nodes.get(i).name() + ": its TLS CSR was refused: " + e.getMessage()
+                            + "; fleet certs rotate " + nodes.get(i).name() + " makes the host start over with a new key");
                 }
             }
             return bundles(spec, revision, nodes, keys);

@@ -8,14 +8,14 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
  * Waits until every one of a node's probes passes and keeps passing for {@code minHealthy}, within a deadline
  * counted from its start; fails at once when its product exits or its agent is lost, and names
  * the probe that kept it from health when the deadline passes. Checks every 100 ms on the
- * controller's event loop (the agents report probe changes as they happen).
+ * controller's event loop (the agents report probe changes as they happen). An abort does not cut
+ * it short: a node already started is seen through to healthy or failed (and rolled back).
  */
 final class HealthGate {
     private static final long CHECK_MILLIS = 100;
@@ -37,7 +37,7 @@ final class HealthGate {
 
     /** @return how long after {@code startedNanos} the node became healthy */
     static Future<Duration> await(Vertx vertx, LiveAgents live, String node, List<String> probes, long startedNanos,
-                                  Duration deadline, Duration minHealthy, BooleanSupplier aborted) {
+                                  Duration deadline, Duration minHealthy) {
         Promise<Duration> promise = Promise.promise();
         long[] healthySince = {-1};
         vertx.setPeriodic(0, CHECK_MILLIS, timer -> {
@@ -46,9 +46,7 @@ final class HealthGate {
             String failure = null;
             String probe = null;
             List<String> lines = null;
-            if (aborted.getAsBoolean()) {
-                failure = "the rollout was aborted";
-            } else if (state == null || !state.connected()) {
+            if (state == null || !state.connected()) {
                 failure = "its agent was lost (no heartbeat): the product may still run, but the controller cannot see it";
             } else if (state.lastExit() != null && !Boolean.TRUE.equals(state.lastExit().get("requested"))) {
                 Object code = state.lastExit().get("code");
@@ -68,8 +66,9 @@ final class HealthGate {
             }
             if (failure == null && Duration.ofNanos(now - startedNanos).compareTo(deadline) > 0) {
                 probe = notPassing(state, probes);
-                failure = "not healthy within rollout.healthyDeadline (" + deadline.toSeconds() + " s)"
-                        + (probe == null ? "" : ": probe " + probe);
+                failure = probe == null && healthySince[0] >= 0
+                        ? "healthy, but not for rollout.minHealthy (" + human(minHealthy) + ") within rollout.healthyDeadline (" + human(deadline) + ")"
+                        : "not healthy within rollout.healthyDeadline (" + human(deadline) + ")" + (probe == null ? "" : ": probe " + probe);
             }
             if (failure != null) {
                 vertx.cancelTimer(timer);
@@ -77,6 +76,10 @@ final class HealthGate {
             }
         });
         return promise.future();
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** The probes that are not passing, with their states, e.g. {@code console (failing)}. */

@@ -51,7 +51,8 @@ final class RolloutRun {
     private long startedNanos;
 
     RolloutRun(Vertx vertx, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests, ClusterRender render,
-               RolloutStore store, ClusterSpec spec) {
+               RolloutStore store, ClusterSpec spec, RolloutRecord initial) {
+        this.record = initial;
         this.vertx = vertx;
         this.worker = worker;
         this.journal = journal;
@@ -72,8 +73,8 @@ final class RolloutRun {
     }
 
     /** Runs the rollout; the future completes when it has reached its terminal state (never fails). */
-    Future<Void> start(RolloutRecord initial) {
-        record = initial;
+    Future<Void> start() {
+        RolloutRecord initial = record;
         startedNanos = System.nanoTime();
         List<Map<String, Object>> phases = initial.phases().stream()
                 .map(p -> Map.<String, Object>of("phase", p.name(), "nodes", p.nodes())).toList();
@@ -98,16 +99,45 @@ final class RolloutRun {
         Phase phase = phases.get(index);
         long phaseStarted = System.nanoTime();
         emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", "started", "nodes", phase.nodes()));
-        List<Future<Void>> nodes = phase.nodes().stream().map(node -> node(rendered, node)).toList();
-        return Future.join(nodes).transform(ar -> {
+        List<String> failures = new ArrayList<>();
+        return batches(rendered, batches(phase), 0, failures).transform(ar -> {
             double seconds = seconds(phaseStarted);
-            List<String> failures = nodes.stream().filter(Future::failed).map(f -> f.cause().getMessage()).toList();
             if (failures.isEmpty()) {
                 emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", "succeeded", "seconds", seconds));
                 return phases(rendered, index + 1);
             }
             emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", aborted ? "aborted" : "failed", "seconds", seconds));
             return Future.failedFuture(new RolloutFailure("phase " + phase.name() + ": " + String.join("; ", failures)));
+        });
+    }
+
+    /**
+     * The phase's nodes in groups that may be out of service together: all at once when none of
+     * them runs yet (nothing serves), else {@code rollout.maxUnavailable} at a time.
+     */
+    private List<List<String>> batches(Phase phase) {
+        boolean serving = phase.nodes().stream().anyMatch(n -> ClusterPlan.running(live, n));
+        int size = serving ? Math.max(1, settings.maxUnavailable()) : phase.nodes().size();
+        List<List<String>> batches = new ArrayList<>();
+        for (int i = 0; i < phase.nodes().size(); i += size) {
+            batches.add(phase.nodes().subList(i, Math.min(phase.nodes().size(), i + size)));
+        }
+        return batches;
+    }
+
+    /** Runs the batches one after the other, each batch's nodes together; stops after a batch with a failure. */
+    private Future<Void> batches(RenderedCluster rendered, List<List<String>> batches, int index, List<String> failures) {
+        if (index == batches.size() || !failures.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        if (aborted) {
+            failures.add("aborted before " + String.join(", ", batches.get(index)));
+            return Future.succeededFuture();
+        }
+        List<Future<Void>> nodes = batches.get(index).stream().map(node -> node(rendered, node)).toList();
+        return Future.join(nodes).transform(ar -> {
+            nodes.stream().filter(Future::failed).forEach(f -> failures.add(f.cause().getMessage()));
+            return batches(rendered, batches, index + 1, failures);
         });
     }
 
@@ -133,6 +163,9 @@ final class RolloutRun {
                         step(node, "unchanged", Map.of());
                         return Future.succeededFuture();
                     }
+                    if (aborted) {
+                        return abortedAfterApply(node, result.restartNeeded());
+                    }
                     return startAndWait(rendered, node, wasRunning, result.restartNeeded())
                             .recover(failure -> failed(node, failure, result.restartNeeded(), wasRunning));
                 });
@@ -152,20 +185,32 @@ final class RolloutRun {
         return started.compose(output -> {
             List<String> probes = rendered.bundles().get(node).probes().stream().map(Probe::name).toList();
             step(node, "waiting", Map.of("probes", probes));
-            return HealthGate.await(vertx, live, node, probes, from, settings.healthyDeadline(), settings.minHealthy(), () -> aborted);
+            return HealthGate.await(vertx, live, node, probes, from, settings.healthyDeadline(), settings.minHealthy());
         }).map(after -> {
             step(node, "healthy", Map.of("seconds", Math.round(after.toMillis() / 100.0) / 10.0));
             return null;
         });
     }
 
+    /**
+     * The rollout was aborted while this node was applied: it is not (re)started, and files it
+     * changed are put back, so the running product and its files agree.
+     */
+    private Future<Void> abortedAfterApply(String node, boolean filesChanged) {
+        Future<String> undone = filesChanged
+                ? Rollouts.hostReply(node, "the rollback", requests.request(node, new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)))
+                : Future.succeededFuture();
+        return undone.transform(ar -> {
+            String what = !filesChanged ? "not restarted" : ar.succeeded() ? "not restarted; its files were rolled back"
+                    : "not restarted; rolling its files back failed: " + ar.cause().getMessage();
+            step(node, "aborted", Map.of("reason", what));
+            return Future.failedFuture(new RolloutFailure("node " + node + ": aborted, " + what));
+        });
+    }
+
     /** Reports the failure with its evidence, rolls the node back when allowed, and fails with the reason. */
     private Future<Void> failed(String node, Throwable failure, boolean filesChanged, boolean wasRunning) {
         String reason = failure.getMessage();
-        if (aborted) {
-            step(node, "aborted", Map.of("reason", reason));
-            return Future.failedFuture(new RolloutFailure("node " + node + ": " + reason));
-        }
         Future<List<String>> evidence = failure instanceof HealthGate.NotHealthy nh && !nh.lastLines.isEmpty()
                 ? Future.succeededFuture(nh.lastLines)
                 : requests.request(node, new AgentRequest(AgentRequest.Kind.LOGS, null, false, LOG_LINES))

@@ -14,6 +14,7 @@ import io.apimfleet.protocol.ContentHash;
 import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentRequest;
+import io.apimfleet.protocol.link.FleetEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -46,6 +47,7 @@ public final class Rollouts {
     private final RolloutStore store;
     private final ClusterRender render;
     private RolloutRun running;
+    private boolean starting;
     private ClusterSpec lastSpec;
 
     public Rollouts(Vertx vertx, ControllerState state, StateWorker worker, Journal journal, LiveAgents live,
@@ -65,12 +67,14 @@ public final class Rollouts {
      * since: the record says so), and remembers the newest spec for node roles.
      */
     public Future<Void> recover() {
+        List<RolloutRecord> ended = new ArrayList<>();
         return worker.call(() -> {
             List<RolloutRecord> all = store.all();
             for (RolloutRecord record : all) {
                 if (record.running()) {
-                    RolloutRecord ended = record.finished(RolloutRecord.ABORTED, "the controller stopped while this rollout ran", Instant.now());
-                    store.save(ended);
+                    RolloutRecord aborted = record.finished(RolloutRecord.ABORTED, "the controller stopped while this rollout ran", Instant.now());
+                    store.save(aborted);
+                    ended.add(aborted);
                     LOG.warning("rollout " + record.id() + " was running when the controller stopped: marked aborted");
                 }
             }
@@ -84,9 +88,14 @@ public final class Rollouts {
                 }
             }
             return (ClusterSpec) null;
-        }).map(spec -> {
+        }).compose(spec -> {
             lastSpec = spec;
-            return null;
+            Future<Void> journaled = Future.succeededFuture();
+            for (RolloutRecord aborted : ended) {
+                journaled = journaled.compose(v -> journal.record(FleetEvent.ROLLOUT_FINISHED, Map.of("rollout", aborted.id(),
+                        "state", aborted.state(), "reason", aborted.reason())));
+            }
+            return journaled;
         });
     }
 
@@ -108,38 +117,40 @@ public final class Rollouts {
      * Refused while another rollout runs.
      */
     public Future<Started> start(String source, String yaml, Map<String, String> newSecrets) {
-        if (running != null) {
-            return Future.failedFuture(new RolloutBusy(running.record().id()));
+        if (running != null || starting) {
+            return Future.failedFuture(busy());
         }
-        return validate(source, yaml).compose(spec -> {
-            if (running != null) {
-                return Future.failedFuture(new RolloutBusy(running.record().id()));
-            }
-            RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec);
+        starting = true;
+        return validate(source, yaml).compose(spec -> worker.call(() -> {
+            secrets.putAll(newSecrets, Instant.now());
+            long id = store.nextId();
+            store.saveSpec(id, yaml);
+            RolloutRecord record = new RolloutRecord(id, spec.cluster(), source, ContentHash.of(yaml.getBytes(StandardCharsets.UTF_8)),
+                    RolloutRecord.RUNNING, Instant.now(), null, null, Phase.of(spec), Map.of(), List.of(), List.of());
+            store.save(record);
+            return record;
+        }).map(record -> {
+            lastSpec = spec;
+            long since = journal.size();
+            RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec, record);
             running = run;
-            return worker.call(() -> {
-                secrets.putAll(newSecrets, Instant.now());
-                long id = store.nextId();
-                store.saveSpec(id, yaml);
-                RolloutRecord record = new RolloutRecord(id, spec.cluster(), source, ContentHash.of(yaml.getBytes(StandardCharsets.UTF_8)), RolloutRecord.RUNNING,
-                        Instant.now(), null, null, Phase.of(spec), Map.of(), List.of(), List.of());
-                store.save(record);
-                return record;
-            }).map(record -> {
-                lastSpec = spec;
-                long since = journal.size();
-                run.start(record).onComplete(ar -> {
-                    if (running == run) {
-                        running = null;
-                    }
-                });
-                return new Started(record, since);
-            }).onFailure(e -> {
+            run.start().onComplete(ar -> {
                 if (running == run) {
                     running = null;
                 }
             });
-        });
+            return new Started(record, since);
+        })).andThen(ar -> starting = false);
+    }
+
+    private RolloutBusy busy() {
+        RolloutRun run = running;
+        return run == null ? new RolloutBusy("another fleet apply is starting") : new RolloutBusy(run.record().id());
+    }
+
+    /** Whether a rollout runs (or is starting): requests to agents outside it are refused meanwhile. */
+    public boolean busyWithAgents() {
+        return running != null || starting;
     }
 
     /** Stops the running rollout at its next step: nodes mid-flight finish the step they are in. */

@@ -142,6 +142,22 @@ public final class ProductKeys {
         return Files.exists(file) ? Optional.of(Pem.readCertificate(file)) : Optional.empty();
     }
 
+    /**
+     * Whether the node's host must make a new TLS key: its certificate was retired ({@link #retireTls})
+     * and none was issued since. A node never certified keeps the key its host already made.
+     */
+    public boolean newKeyWanted(String nodeName) {
+        Path retired = dir.resolve("tls/retired");
+        if (tlsCertificate(nodeName).isPresent() || !Files.isDirectory(retired)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(retired)) {
+            return files.anyMatch(f -> f.getFileName().toString().matches(java.util.regex.Pattern.quote(nodeName) + "-[0-9a-f]+\\.crt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** What the node's bundle needs to replace its stores: requires its TLS certificate to be issued. */
     public TrustMaterial material(String nodeName) {
         X509Certificate tls = tlsCertificate(nodeName)

@@ -155,4 +155,17 @@ class ProductKeysTest {
         assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(renewed.getPublicKey()).isEqualTo(host.getPublic());
     }
+
+    @Test
+    void aNewHostKeyIsWantedOnlyAfterTheNodesCertificateWasRetired() {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        assertThat(keys.newKeyWanted("gw1")).as("never certified: the host keeps the key it made at join").isFalse();
+        keys.signTls("gw1", Keys.rsa(2048).getPublic());
+        keys.signTls("km1", Keys.rsa(2048).getPublic());
+        keys.retireTls("gw1");
+        assertThat(keys.newKeyWanted("gw1")).isTrue();
+        assertThat(keys.newKeyWanted("km1")).isFalse();
+        keys.signTls("gw1", Keys.rsa(2048).getPublic());
+        assertThat(keys.newKeyWanted("gw1")).isFalse();
+    }
 }
