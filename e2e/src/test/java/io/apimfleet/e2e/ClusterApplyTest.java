@@ -41,13 +41,13 @@ class ClusterApplyTest {
     static final String TEST_ROLLOUT = "{ minHealthy: 1s, healthyDeadline: 30s, probeInterval: 250ms }";
 
     Path dir;
-    FiveNodeCluster cluster;
+    LocalCluster cluster;
 
     @BeforeAll
     void startTheHosts(@TempDir Path dir) throws Exception {
         this.dir = dir;
         assumeThat(Files.isExecutable(Launched.DIST.resolve("bin/apim-standin"))).as("built distribution at " + Launched.DIST).isTrue();
-        cluster = new FiveNodeCluster(dir, "0.5s");
+        cluster = new LocalCluster(dir, "0.5s");
     }
 
     @AfterAll
@@ -104,8 +104,8 @@ class ClusterApplyTest {
                 }
             }
         }
-        assertThat(startingAt.keySet()).containsExactlyInAnyOrderElementsOf(FiveNodeCluster.NODES.keySet());
-        List<String> order = new ArrayList<>(FiveNodeCluster.NODES.keySet());
+        assertThat(startingAt.keySet()).containsExactlyInAnyOrderElementsOf(LocalCluster.NODES.keySet());
+        List<String> order = new ArrayList<>(LocalCluster.NODES.keySet());
         for (int i = 1; i < order.size(); i++) {
             for (String before : order.subList(0, i)) {
                 assertThat(startingAt.get(order.get(i))).as(order.get(i) + " started after " + before + " was healthy")
@@ -138,7 +138,7 @@ class ClusterApplyTest {
         factory.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, factory.getTrustManagers(), null);
-        for (Map.Entry<String, String> node : FiveNodeCluster.NODES.entrySet()) {
+        for (Map.Entry<String, String> node : LocalCluster.NODES.entrySet()) {
             try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(node.getValue(), 9443)) {
                 var parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -232,7 +232,7 @@ class ClusterApplyTest {
 
     private void awaitAllHealthy() {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
-                cluster.client().agents().stream().filter(a -> "healthy".equals(a.health())).count() == FiveNodeCluster.NODES.size());
+                cluster.client().agents().stream().filter(a -> "healthy".equals(a.health())).count() == LocalCluster.NODES.size());
     }
 
     @Test

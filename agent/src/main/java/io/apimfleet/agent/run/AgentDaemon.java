@@ -12,6 +12,7 @@ import io.apimfleet.agent.enroll.Renewal;
 import io.apimfleet.agent.facts.HostFacts;
 import io.apimfleet.agent.link.BridgeLink;
 import io.apimfleet.agent.metrics.AgentMetrics;
+import io.apimfleet.agent.supervise.Executables;
 import io.apimfleet.agent.supervise.ProductSupervisor;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.stage.AppliedRevision;
@@ -61,6 +62,7 @@ public final class AgentDaemon {
     private final ProductSupervisor product;
     private volatile ProbeRunner probeRunner;
     private volatile AgentMetrics metrics;
+    private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
     private final LocalHome local;
     private final String node;
     private final long renewalTimer;
@@ -174,7 +176,9 @@ public final class AgentDaemon {
                         new HostKeys(state.hostSecrets()).tlsRequest(request.subject(), request.force()));
             }
             case START -> {
-                long pid = product.start(lastProcess(), local.home());
+                ProcessSpec process = lastProcess();
+                Executables.requireInstalled(process, settings.environment());
+                long pid = product.start(process, local.home());
                 startProbes();
                 yield new AgentReply(true, null, null, null, null, "started, pid " + pid);
             }
@@ -185,10 +189,18 @@ public final class AgentDaemon {
             }
             case RESTART -> {
                 ProcessSpec spec = lastProcess();
+                Executables.requireInstalled(spec, settings.environment());
                 stopProbes();
                 long pid = product.restart(spec, local.home(), ProductSupervisor.DEFAULT_STOP_TIMEOUT);
                 startProbes();
                 yield new AgentReply(true, null, null, null, null, "restarted, pid " + pid);
+            }
+            case RELOAD -> {
+                ProcessSpec spec = lastProcess();
+                if (spec.reload() == null) {
+                    yield AgentReply.refused("the last applied bundle names no reload command: restart the product instead");
+                }
+                yield new AgentReply(true, null, null, null, null, Executables.run(spec.reload(), local.home(), spec.environment(), RELOAD_TIMEOUT));
             }
             case LOGS -> new AgentReply(true, null, null, null, null,
                     product.logs(request.lines() <= 0 ? 100 : request.lines()));

@@ -41,10 +41,13 @@ final class ApiManagerXml {
 
     /**
      * One environment per gateway: the shipped one becomes the first gateway's (edited in
-     * place), the others are added after it.
+     * place), the others are added after it. A cluster without gateways keeps the shipped one.
      */
     static void gatewayEnvironments(Topology topology, Steps steps) {
         List<Node> gateways = topology.nodes(Role.GATEWAY);
+        if (gateways.isEmpty()) {
+            return;
+        }
         Node first = gateways.get(0);
         String shipped = ENVIRONMENTS + "/Environment[1]";
         of(steps).set(shipped + "/Name", first.name())

@@ -24,8 +24,12 @@ final class HaproxyConfig {
     private HaproxyConfig() {
     }
 
+    /** The master's pid file: a graceful reload is SIGUSR2 to the master (master-worker mode). */
+    static final String PID = "haproxy.pid";
+
     static ProcessSpec process(Layout layout) {
-        return new ProcessSpec(List.of("haproxy", "-W", "-db", "-f", layout.path(FILE)), null);
+        return new ProcessSpec(List.of("haproxy", "-W", "-db", "-p", layout.path(PID), "-f", layout.path(FILE)), null,
+                List.of("sh", "-c", "kill -USR2 \"$(cat '" + layout.path(PID) + "')\""));
     }
 
     static String render(ClusterSpec spec, Layout layout) {

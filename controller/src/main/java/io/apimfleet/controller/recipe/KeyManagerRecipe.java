@@ -1,6 +1,7 @@
 package io.apimfleet.controller.recipe;
 
 import io.apimfleet.controller.spec.Node;
+import io.apimfleet.controller.spec.Role;
 
 import static io.apimfleet.controller.recipe.ApiManagerXml.DATA_PUBLISHER;
 import static io.apimfleet.controller.recipe.ApiManagerXml.REVOKE_URL;
@@ -15,7 +16,9 @@ final class KeyManagerRecipe implements RoleRecipe {
         ApiManagerXml.of(steps)
                 .set(THRIFT_SERVER, "true")
                 .set(THRIFT_SERVER_HOST, node.address() != null ? node.address() : node.host())
-                .set(DATA_PUBLISHER, "false")
-                .set(REVOKE_URL, topology.revokeUrl());
+                .set(DATA_PUBLISHER, "false");
+        if (!topology.nodes(Role.GATEWAY).isEmpty()) {   // without gateways (yet) there is nothing to revoke at
+            ApiManagerXml.of(steps).set(REVOKE_URL, topology.revokeUrl());
+        }
     }
 }

@@ -36,7 +36,8 @@ final class NginxConfig {
 
     static ProcessSpec process(Layout layout) {
         return new ProcessSpec(List.of("nginx", "-p", layout.path(""), "-e", "stderr", "-c", layout.path(FILE),
-                "-g", "daemon off;"), null);
+                "-g", "daemon off;"), null,
+                List.of("nginx", "-p", layout.path(""), "-e", "stderr", "-c", layout.path(FILE), "-s", "reload"));
     }
 
     /** The relay socket of one backend node. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.apimfleet.controller.daemon.StateWorker;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.EnrollmentRefused;
+import io.apimfleet.controller.recipe.LoadBalancerMaterial;
+import io.apimfleet.controller.recipe.LoadBalancerRecipe;
 import io.apimfleet.controller.recipe.RecipeException;
 import io.apimfleet.controller.recipe.Recipes;
 import io.apimfleet.controller.recipe.TrustMaterial;
@@ -12,6 +14,7 @@ import io.apimfleet.controller.registry.AgentRequests;
 import io.apimfleet.controller.secret.SecretStore;
 import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.controller.spec.Node;
+import io.apimfleet.controller.spec.Role;
 import io.apimfleet.controller.trust.ProductKeys;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.SecretRef;
@@ -52,7 +55,8 @@ final class ClusterRender {
     }
 
     Future<RenderedCluster> render(ClusterSpec spec, long revision) {
-        List<Node> nodes = spec.nodes().stream().filter(n -> n.role().isApim()).toList();
+        List<Node> nodes = spec.nodes().stream()
+                .filter(n -> n.role().isApim() || (n.role() == Role.LOAD_BALANCER && Phase.fronts(spec))).toList();
         return worker.call(() -> {
             ProductKeys keys = ProductKeys.of(state, spec);
             keys.primaryCertificate();
@@ -94,7 +98,10 @@ final class ClusterRender {
         for (Node node : nodes) {
             Recipes.NodeBundle rendered;
             try {
-                rendered = Recipes.bundle(spec, node.name(), revision, Recipes.DriverJars.fromDisk(), keys.material(node.name()));
+                rendered = node.role() == Role.LOAD_BALANCER
+                        ? LoadBalancerRecipe.bundle(spec, revision, new LoadBalancerMaterial(state.productCa().certificate(),
+                                List.of(keys.tlsCertificate(node.name()).orElseThrow(), state.productCa().certificate())))
+                        : Recipes.bundle(spec, node.name(), revision, Recipes.DriverJars.fromDisk(), keys.material(node.name()));
             } catch (RecipeException e) {
                 throw new RolloutFailure("node " + node.name() + ": " + e.getMessage());
             }
@@ -115,8 +122,8 @@ final class ClusterRender {
                     + "; store " + (missing.size() == 1 ? "it" : "them") + " with: fleet secret set NAME (value on standard input),"
                     + " or fleet apply --secrets FILE");
         }
-        spec.nodes().stream().filter(n -> !n.role().isApim())
-                .forEach(n -> warnings.add(n.name() + ": a " + n.role().yamlName() + " node is not managed by this version; it was left alone"));
+        spec.nodes().stream().filter(n -> !nodes.contains(n))
+                .forEach(n -> warnings.add(n.name() + ": a " + n.role().yamlName() + " with nothing to do (no role has two nodes to front); left alone"));
         return new RenderedCluster(spec, revision, bundles, values, warnings);
     }
 

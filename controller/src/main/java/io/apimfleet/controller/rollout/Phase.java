@@ -13,12 +13,19 @@ public record Phase(String name, List<String> nodes) {
         nodes = List.copyOf(nodes);
     }
 
+    /** The name of the first phase, when the spec has a load balancer with something to front. */
+    public static final String LOAD_BALANCER = Role.LOAD_BALANCER.yamlName();
+
     /**
-     * The phases of a spec: its API-M roles in {@code rollout.order}, each with its nodes in spec
-     * order; a role without nodes has no phase.
+     * The phases of a spec: the load balancer first (when a role is doubled, so it has something
+     * to front), then its API-M roles in {@code rollout.order}, each with its nodes in spec order;
+     * a role without nodes has no phase.
      */
     static List<Phase> of(ClusterSpec spec) {
         List<Phase> phases = new ArrayList<>();
+        if (fronts(spec)) {
+            phases.add(new Phase(LOAD_BALANCER, List.of(spec.loadBalancerNode().orElseThrow().name())));
+        }
         for (Role role : spec.rollout().order()) {
             List<String> nodes = spec.nodes().stream().filter(n -> n.role() == role).map(Node::name).toList();
             if (!nodes.isEmpty()) {
@@ -26,5 +33,10 @@ public record Phase(String name, List<String> nodes) {
             }
         }
         return phases;
+    }
+
+    /** Whether the spec's load balancer has work: a node to run on and a doubled role to front. */
+    static boolean fronts(ClusterSpec spec) {
+        return spec.loadBalancerNode().isPresent() && Role.apimRoles().stream().anyMatch(spec::isDoubled);
     }
 }

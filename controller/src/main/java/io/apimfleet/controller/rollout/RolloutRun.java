@@ -6,6 +6,7 @@ import io.apimfleet.controller.registry.AgentRequests;
 import io.apimfleet.controller.registry.LiveAgents;
 import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.controller.spec.Rollout;
+import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.bundle.Probe;
 import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.FleetEvent;
@@ -18,9 +19,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.TreeMap;
 
 /**
@@ -32,6 +37,7 @@ import java.util.TreeMap;
  * Confined to the controller's event loop.
  */
 final class RolloutRun {
+    private static final Logger LOG = Logger.getLogger(RolloutRun.class.getName());
     private static final int LOG_LINES = 20;
 
     private final Vertx vertx;
@@ -46,6 +52,8 @@ final class RolloutRun {
     private final Map<String, String> steps = new TreeMap<>();
     private final List<String> changed = new ArrayList<>();
     private final List<String> rolledBack = new ArrayList<>();
+    private final Set<String> runtimeChanged = new HashSet<>();
+    private final Set<String> reloadable = new HashSet<>();
     private RolloutRecord record;
     private boolean aborted;
     private long startedNanos;
@@ -158,6 +166,9 @@ final class RolloutRun {
                     if (result.probesChanged()) {
                         live.resetProbes(node);   // the agent probes anew; earlier verdicts no longer hold
                     }
+                    if (result.runtimeChanged()) {
+                        runtimeChanged.add(node);
+                    }
                     String health = live.get(node).map(LiveAgents.Live::health).orElse("unknown");
                     if (!result.differs() && wasRunning && "healthy".equals(health)) {
                         step(node, "unchanged", Map.of());
@@ -172,9 +183,20 @@ final class RolloutRun {
     }
 
     private Future<Void> startAndWait(RenderedCluster rendered, String node, boolean wasRunning, boolean filesChanged) {
+        ProcessSpec process = rendered.bundles().get(node).process();
+        if (process == null) {
+            step(node, "applied", Map.of("product", "none to run"));   // e.g. a load balancer with nothing to front
+            return Future.succeededFuture();
+        }
+        if (process.reload() != null) {
+            reloadable.add(node);
+        }
         Future<String> started;
         if (wasRunning && !filesChanged) {
             started = Future.succeededFuture("already running");
+        } else if (wasRunning && process.reload() != null && !runtimeChanged.contains(node)) {
+            step(node, "reloading", Map.of());   // new files, same command: taken without a stop
+            started = Rollouts.hostReply(node, "reload", requests.request(node, AgentRequest.of(AgentRequest.Kind.RELOAD)));
         } else {
             live.resetProbes(node);
             AgentRequest.Kind kind = wasRunning ? AgentRequest.Kind.RESTART : AgentRequest.Kind.START;
@@ -234,17 +256,22 @@ final class RolloutRun {
 
     private Future<Void> rollback(String node, boolean wasRunning) {
         step(node, "rolling-back", Map.of());
-        AgentRequest.Kind after = wasRunning ? AgentRequest.Kind.RESTART : AgentRequest.Kind.STOP;
+        AgentRequest.Kind after = !wasRunning ? AgentRequest.Kind.STOP
+                : reloadable.contains(node) && !runtimeChanged.contains(node) ? AgentRequest.Kind.RELOAD : AgentRequest.Kind.RESTART;
         return Rollouts.hostReply(node, "the rollback", requests.request(node, new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)))
                 .compose(done -> Rollouts.hostReply(node, after.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(after))))
                 .map(output -> {
                     rolledBack.add(node);
-                    step(node, "rolled-back", Map.of("product", wasRunning ? "restarted on its previous bundle" : "stopped, as it was before"));
+                    step(node, "rolled-back", Map.of("product", !wasRunning ? "stopped, as it was before"
+                            : after == AgentRequest.Kind.RELOAD ? "reloaded with its previous files" : "restarted on its previous bundle"));
                     return null;
                 });
     }
 
     private Future<Void> finish(AsyncResult<Void> outcome) {
+        if (outcome.failed() && !(outcome.cause() instanceof RolloutFailure)) {
+            LOG.log(Level.WARNING, "rollout " + record.id() + " ended on an unexpected error", outcome.cause());
+        }
         String state = outcome.succeeded() ? RolloutRecord.SUCCEEDED : aborted ? RolloutRecord.ABORTED : RolloutRecord.FAILED;
         String reason = outcome.succeeded() ? (changed.isEmpty() ? "no changes: every node already matched this spec" : null)
                 : outcome.cause().getMessage();

@@ -12,6 +12,7 @@ import io.apimfleet.controller.pki.SecureFiles;
 import io.apimfleet.controller.recipe.TrustMaterial;
 import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.controller.spec.Node;
+import io.apimfleet.controller.spec.Role;
 import org.bouncycastle.asn1.x500.X500Name;
 
 import java.io.IOException;
@@ -231,9 +232,10 @@ public final class ProductKeys {
         return certificate;
     }
 
+    /** A node that presents TLS from a product certificate: an API-M node or the load balancer. */
     private Node node(String name) {
-        return spec.node(name).filter(n -> n.role().isApim())
-                .orElseThrow(() -> new IllegalArgumentException("no API-M node named " + name + " in cluster " + spec.cluster()));
+        return spec.node(name).filter(n -> n.role().isApim() || n.role() == Role.LOAD_BALANCER)
+                .orElseThrow(() -> new IllegalArgumentException("no API-M or load-balancer node named " + name + " in cluster " + spec.cluster()));
     }
 
     static Set<String> names(X509Certificate certificate) {

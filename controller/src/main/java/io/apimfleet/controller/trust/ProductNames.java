@@ -3,6 +3,7 @@ package io.apimfleet.controller.trust;
 import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.controller.spec.Endpoint;
 import io.apimfleet.controller.spec.Node;
+import io.apimfleet.controller.spec.Role;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
@@ -17,7 +18,7 @@ final class ProductNames {
     private ProductNames() {
     }
 
-    /** A node's TLS names: its host, alt names, bind address, and its role's endpoint when doubled. */
+    /** A node's TLS names: its host, alt names, bind address, its role's endpoint when doubled; a load balancer's, every endpoint. */
     static Set<String> tls(ClusterSpec spec, Node node) {
         Set<String> names = new LinkedHashSet<>();
         names.add(node.host());
@@ -27,6 +28,9 @@ final class ProductNames {
         }
         if (spec.isDoubled(node.role())) {
             spec.endpoint(node.role()).map(Endpoint::host).ifPresent(names::add);
+        }
+        if (node.role() == Role.LOAD_BALANCER && spec.loadBalancer() != null) {
+            spec.loadBalancer().endpoints().values().forEach(e -> names.add(e.host()));   // it presents every endpoint
         }
         return names;
     }

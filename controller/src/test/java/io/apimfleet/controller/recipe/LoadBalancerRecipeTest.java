@@ -215,7 +215,8 @@ class LoadBalancerRecipeTest {
 
     @Test
     void haproxyRunsMasterWorkerInTheForeground() {
-        assertThat(bundle(SEVEN).process().command()).containsExactly("haproxy", "-W", "-db", "-f", HOME + "/haproxy.cfg");
+        assertThat(bundle(SEVEN).process().command()).containsExactly("haproxy", "-W", "-db", "-p", HOME + "/haproxy.pid", "-f", HOME + "/haproxy.cfg");
+        assertThat(bundle(SEVEN).process().reload()).containsExactly("sh", "-c", "kill -USR2 \"$(cat '" + HOME + "/haproxy.pid')\"");
     }
 
     @Test

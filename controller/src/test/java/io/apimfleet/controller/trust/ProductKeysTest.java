@@ -85,7 +85,13 @@ class ProductKeysTest {
         assertThatThrownBy(() -> keys.signTls("gw1", TestStates.csr(rsa, "km1.seven.test"))).isInstanceOf(EnrollmentRefused.class);
         assertThatThrownBy(() -> keys.signTls("gw1", TestStates.csr(Keys.ecP256(), "gw1.seven.test")))
                 .hasMessageContaining("must be RSA");
-        assertThatThrownBy(() -> keys.signTls("lb1", TestStates.csr(rsa, "lb.seven.test"))).hasMessageContaining("no API-M node named lb1");
+    }
+
+    @Test
+    void theLoadBalancersCertificateNamesItsHostAndEveryEndpointItPresents() throws Exception {
+        ProductKeys keys = ProductKeys.of(state, seven);
+        X509Certificate lb = keys.signTls("lb1", TestStates.csr(Keys.rsa(2048), "lb.seven.test"));
+        assertThat(names(lb)).containsExactlyInAnyOrder("lb.seven.test", "km.seven.test", "pub.seven.test");
     }
 
     @Test

@@ -6,10 +6,18 @@ import java.util.Map;
 /**
  * How the agent starts the product: {@code command} run in the home, with {@code environment}
  * added to the agent's own. The agent knows nothing more about the product than this.
+ *
+ * @param reload a command, run in the home, that makes the running product take new files
+ *               without stopping (e.g. a load balancer's graceful reload); null when it has none
  */
-public record ProcessSpec(List<String> command, Map<String, String> environment) {
+public record ProcessSpec(List<String> command, Map<String, String> environment, List<String> reload) {
     public ProcessSpec {
         command = List.copyOf(command);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        reload = reload == null ? null : List.copyOf(reload);
+    }
+
+    public ProcessSpec(List<String> command, Map<String, String> environment) {
+        this(command, environment, null);
     }
 }

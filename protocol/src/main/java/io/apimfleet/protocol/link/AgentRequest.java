@@ -20,9 +20,10 @@ public record AgentRequest(Kind kind, Bundle bundle, boolean force, int lines, M
      * applied bundle), STOP (graceful, then killed after a timeout; {@code force}: kill at once),
      * RESTART, LOGS (the last {@code lines} lines of the product's log); TLS_CSR (a CSR for the
      * host's product TLS key, made on the host the first time or when {@code force} asks for a
-     * new key; the PEM comes back as the reply's output).
+     * new key; the PEM comes back as the reply's output); RELOAD (the last bundle's reload command,
+     * which makes the running product take new files without stopping).
      */
-    public enum Kind { FACTS, PLAN, APPLY, ROLLBACK, START, STOP, RESTART, LOGS, TLS_CSR }
+    public enum Kind { FACTS, PLAN, APPLY, ROLLBACK, START, STOP, RESTART, LOGS, TLS_CSR, RELOAD }
 
     public AgentRequest {
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);

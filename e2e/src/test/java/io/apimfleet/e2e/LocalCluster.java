@@ -23,14 +23,20 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A five-node cluster on one machine, as an operator would build it by hand: a controller, and per
+ * A cluster on one machine (five nodes by default), as an operator would build it by hand: a controller, and per
  * node a stand-in home ({@code apim-standin make-home}), a join token, {@code fleet-agent join} and
  * {@code fleet-agent run}; each node on its own loopback address. Every piece is a real process of
  * the built distribution.
  */
-final class FiveNodeCluster implements AutoCloseable {
+final class LocalCluster implements AutoCloseable {
     /** Node name to host (its own loopback address), in start order. */
     static final Map<String, String> NODES = nodes();
+    /** The load-balancer role's name in specs: its node gets an empty home, not a stand-in. */
+    static final String LOAD_BALANCER = "load-balancer";
+
+    /** This cluster's nodes: name to host, and name to role. */
+    final Map<String, String> hosts;
+    final Map<String, String> roles;
     private static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
 
     final Path dir;
@@ -51,15 +57,34 @@ final class FiveNodeCluster implements AutoCloseable {
         return nodes;
     }
 
-    FiveNodeCluster(Path dir, String startDelay) throws IOException {
+    LocalCluster(Path dir, String startDelay) throws IOException {
+        this(dir, startDelay, NODES, fiveRoles());
+    }
+
+    private static Map<String, String> fiveRoles() {
+        Map<String, String> roles = new LinkedHashMap<>();
+        NODES.keySet().forEach(n -> roles.put(n, role(n)));
+        return roles;
+    }
+
+    /** Any cluster: {@code hosts} and {@code roles} by node name, in start order. */
+    LocalCluster(Path dir, String startDelay, Map<String, String> hosts, Map<String, String> roles) throws IOException {
         this.dir = dir;
+        this.hosts = hosts;
+        this.roles = roles;
         this.state = dir.resolve("controller");
         this.apiPort = freePort();
         this.bridgePort = freePort();
         Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", "127.0.0.1:" + apiPort);
         startController();
-        for (String node : NODES.keySet()) {
-            Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay, home(node).toString());
+        for (String node : hosts.keySet()) {
+            if (LOAD_BALANCER.equals(roles.get(node))) {
+                Files.createDirectories(home(node));
+                Files.setPosixFilePermissions(home(node), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } else {
+                Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay,
+                        home(node).toString());
+            }
             Matcher join = JOIN.matcher(Launched.run(dir.resolve("logs/token-" + node + ".log"), "fleet", "token", "create",
                     "--state", state.toString(), "--node", node));
             if (!join.find()) {
@@ -179,7 +204,7 @@ final class FiveNodeCluster implements AutoCloseable {
 
     void awaitAllConnected(Duration deadline) {
         try {
-            await().atMost(deadline).pollInterval(Duration.ofMillis(200)).until(() -> connectedCount() == NODES.size());
+            await().atMost(deadline).pollInterval(Duration.ofMillis(200)).until(() -> connectedCount() == hosts.size());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("not all agents connected within " + deadline + "; connected: " + connectedCount() + logs(), e);
         }
@@ -189,7 +214,7 @@ final class FiveNodeCluster implements AutoCloseable {
     String logs() {
         StringBuilder logs = new StringBuilder();
         running.forEach(p -> logs.append("\n--- ").append(p.log().getFileName()).append('\n').append(tail(p.output())));
-        for (String node : NODES.keySet()) {
+        for (String node : hosts.keySet()) {
             Path log = home(node).resolve("repository/logs/wso2carbon.log");
             try {
                 logs.append("\n--- ").append(node).append(" wso2carbon.log\n").append(Files.exists(log) ? tail(Files.readString(log)) : "(none)");
@@ -214,8 +239,8 @@ final class FiveNodeCluster implements AutoCloseable {
     @Override
     public void close() {
         running.forEach(Launched::close);
-        for (String node : NODES.keySet()) {
-            Path pid = home(node).resolve("wso2carbon.pid");
+        for (String node : hosts.keySet()) {
+            Path pid = home(node).resolve(LOAD_BALANCER.equals(roles.get(node)) ? "haproxy.pid" : "wso2carbon.pid");
             try {
                 if (Files.exists(pid)) {
                     ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(p -> {
