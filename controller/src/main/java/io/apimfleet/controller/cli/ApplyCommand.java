@@ -64,7 +64,7 @@ final class ApplyCommand implements Callable<Integer> {
         RolloutProgress progress = new RolloutProgress(out, started.rollout().id(), output.json());
         if (!output.json()) {
             out.println("rollout " + started.rollout().id() + " of cluster " + started.rollout().cluster() + " started ("
-                    + RolloutProgress.phases(started.rollout().phases()) + ")");
+                    + RolloutProgress.phases(started.rollout().phases()) + "); rendering every node's bundle");
             out.flush();
         }
         if (detach) {

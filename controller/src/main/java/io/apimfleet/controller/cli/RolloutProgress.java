@@ -95,6 +95,7 @@ final class RolloutProgress {
                     + (f.containsKey("seconds") ? " in " + f.get("seconds") + " s" : f.containsKey("nodes") ? " " + f.get("nodes") : "");
             case FleetEvent.ROLLOUT_NODE -> node(f);
             case "rollout.warning" -> "warning: " + f.get("message");
+            case "rollout.rendered" -> "rendered " + strings(f.get("nodes")).size() + " bundles, certificates checked, in " + f.get("seconds") + " s";
             case FleetEvent.ROLLOUT_FINISHED -> "rollout " + rollout + " " + f.get("state") + " in " + f.get("seconds") + " s"
                     + (f.get("changed") instanceof List<?> c && !c.isEmpty() ? "; changed " + c : "")
                     + (f.get("rolledBack") instanceof List<?> r && !r.isEmpty() ? "; rolled back " + r : "")

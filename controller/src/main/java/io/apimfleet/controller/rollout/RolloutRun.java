@@ -39,6 +39,8 @@ import java.util.TreeMap;
 final class RolloutRun {
     private static final Logger LOG = Logger.getLogger(RolloutRun.class.getName());
     private static final int LOG_LINES = 20;
+    /** Every node's bundle is rendered and its TLS certificate checked or issued. */
+    static final String ROLLOUT_RENDERED = "rollout.rendered";
 
     private final Vertx vertx;
     private final StateWorker worker;
@@ -90,6 +92,7 @@ final class RolloutRun {
                 "spec", initial.specSha256(), "phases", phases));
         return render.render(spec, initial.id())
                 .compose(rendered -> {
+                    emit(ROLLOUT_RENDERED, fields("nodes", List.copyOf(rendered.bundles().keySet()), "seconds", seconds(startedNanos)));
                     rendered.warnings().forEach(w -> emit("rollout.warning", fields("message", w)));
                     return phases(rendered, 0);
                 })

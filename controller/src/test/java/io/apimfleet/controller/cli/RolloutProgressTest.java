@@ -40,6 +40,13 @@ class RolloutProgressTest {
     }
 
     @Test
+    void theRenderingOfEveryBundleIsALineOfItsOwn() throws Exception {
+        RolloutProgress progress = new RolloutProgress(new PrintWriter(text), 7, false, false);
+        progress.accept(event(1, "rollout.rendered", "rollout", 7, "nodes", List.of("km1", "gw1"), "seconds", 1.2));
+        assertThat(text.toString()).contains("rendered 2 bundles, certificates checked, in 1.2 s");
+    }
+
+    @Test
     void aFailedNodeShowsItsReasonAndTheProductsLastLines() throws Exception {
         RolloutProgress progress = new RolloutProgress(new PrintWriter(text), 7, false, false);
         progress.accept(event(1, FleetEvent.ROLLOUT_NODE, "rollout", 7, "node", "gw1", "step", "failed",
