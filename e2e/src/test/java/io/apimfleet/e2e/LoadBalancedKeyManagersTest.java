@@ -48,7 +48,7 @@ class LoadBalancedKeyManagersTest {
     }
 
     @Test
-    void theLoadBalancerComesUpFirstAndSpreadsVerifiedTrafficOverBothKeyManagers() throws Exception {
+    void theLoadBalancerComesUpFirstSpreadsVerifiedTrafficAndKeyManagersRollThroughItWithoutAFailedRequest() throws Exception {
         assumeThat(Files.isExecutable(Launched.DIST.resolve("bin/apim-standin"))).as("built distribution at " + Launched.DIST).isTrue();
         assumeThat(haproxyInstalled()).as("SKIPPED: haproxy is not installed (apt-get install -y haproxy; .ci/run does it)").isTrue();
         Map<String, String> hosts = new LinkedHashMap<>();
@@ -99,6 +99,40 @@ class LoadBalancedKeyManagersTest {
         assertThat(again.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(again.process().exitValue()).as(again.output()).isZero();
         assertThat(again.output()).contains("no changes");
+        // A change that restarts both key managers, rolled one at a time through drain and back, under steady traffic.
+        Path heavier = cluster.writeSpec("lb-heap.yaml", spec.replace("default: 64m }", "default: 64m, key-manager: 72m }"));
+        java.util.concurrent.atomic.AtomicBoolean rolling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread load = new Thread(() -> {
+            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();   // bounded: 120 s and 20,000 requests at most
+            while (rolling.get() && System.nanoTime() < end && requests.get() < 20_000) {
+                requests.incrementAndGet();
+                try {
+                    HttpResponse<String> response = client.send(identity, HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 200) {
+                        failures.add("HTTP " + response.statusCode());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }
+        }, "e2e-load");
+        load.start();
+        long rollStarted = System.nanoTime();
+        Launched roll = Launched.start(dir.resolve("logs/apply-heap.log"), "fleet", "apply", "-f", heavier.toString(),
+                "--state", cluster.state.toString());
+        boolean finished = roll.process().waitFor(180, TimeUnit.SECONDS);
+        long rollMs = (System.nanoTime() - rollStarted) / 1_000_000;
+        rolling.set(false);
+        load.join(10_000);
+        assertThat(finished).as("the rolling apply finished within 180 s").isTrue();
+        assertThat(roll.process().exitValue()).as(roll.output() + cluster.logs()).isZero();
+        assertThat(roll.output()).contains("km1: draining").contains("km2: draining").contains("in-service");
+        System.out.println("HAProxy rolling restart of 2 key managers: " + requests.get() + " requests sent, " + failures.size()
+                + " failed" + (failures.isEmpty() ? "" : " " + failures.subList(0, Math.min(5, failures.size()))) + ", rollout " + rollMs + " ms");
+        assertThat(failures).as("requests that failed while the key managers rolled").isEmpty();
+
         System.out.println("load-balanced key managers: both answered through HAProxy " + bothAfterMs + " ms after the rollout ended ("
                 + sent.get() + " requests); "
                 + apply.output().lines().filter(l -> l.contains("phase")).toList());

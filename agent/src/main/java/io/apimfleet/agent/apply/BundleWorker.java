@@ -84,7 +84,7 @@ public final class BundleWorker {
 
     private static boolean isProduct(AgentRequest.Kind kind) {
         return switch (kind) {
-            case START, STOP, RESTART, LOGS, TLS_CSR, RELOAD -> true;
+            case START, STOP, RESTART, LOGS, TLS_CSR, RELOAD, ADMIN -> true;
             default -> false;
         };
     }

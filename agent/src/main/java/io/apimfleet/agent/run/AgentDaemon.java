@@ -63,6 +63,7 @@ public final class AgentDaemon {
     private volatile ProbeRunner probeRunner;
     private volatile AgentMetrics metrics;
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
     private final LocalHome local;
     private final String node;
     private final long renewalTimer;
@@ -201,6 +202,13 @@ public final class AgentDaemon {
                     yield AgentReply.refused("the last applied bundle names no reload command: restart the product instead");
                 }
                 yield new AgentReply(true, null, null, null, null, Executables.run(spec.reload(), local.home(), spec.environment(), RELOAD_TIMEOUT));
+            }
+            case ADMIN -> {
+                ProcessSpec spec = lastProcess();
+                if (spec.adminSocket() == null || request.subject() == null) {
+                    yield AgentReply.refused("the last applied bundle names no admin socket, or the request no command");
+                }
+                yield new AgentReply(true, null, null, null, null, Executables.ask(Path.of(spec.adminSocket()), request.subject(), ADMIN_TIMEOUT));
             }
             case LOGS -> new AgentReply(true, null, null, null, null,
                     product.logs(request.lines() <= 0 ? 100 : request.lines()));

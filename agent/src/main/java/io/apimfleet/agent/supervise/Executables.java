@@ -2,8 +2,15 @@ package io.apimfleet.agent.supervise;
 
 import io.apimfleet.protocol.bundle.ProcessSpec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +45,44 @@ public final class Executables {
         }
         throw new IllegalStateException(program + " is not installed on this host (not found on PATH " + path + "); install it "
                 + "(on Debian or Ubuntu: apt-get install -y " + program + "), then start again");
+    }
+
+    /**
+     * Sends one command line to a Unix socket and returns the answer, read until the product
+     * closes the connection (HAProxy's runtime API answers one command per connection).
+     */
+    public static String ask(Path socket, String commandLine, Duration timeout) {
+        if (commandLine.contains("\n")) {
+            throw new IllegalArgumentException("one command line at a time");
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((commandLine + "\n").getBytes(StandardCharsets.UTF_8)));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            channel.configureBlocking(false);
+            try (Selector selector = Selector.open()) {
+                channel.register(selector, SelectionKey.OP_READ);
+                while (true) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new IllegalStateException(socket + " did not answer '" + commandLine + "' within " + timeout.toSeconds() + " s");
+                    }
+                    selector.select(left);
+                    selector.selectedKeys().clear();
+                    int read = channel.read(buffer);
+                    if (read < 0) {
+                        break;
+                    }
+                    answer.write(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach the admin socket " + socket + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs {@code command} in {@code dir} and returns its output; fails (IllegalStateException) when it fails or overruns. */

@@ -29,7 +29,7 @@ final class HaproxyConfig {
 
     static ProcessSpec process(Layout layout) {
         return new ProcessSpec(List.of("haproxy", "-W", "-db", "-p", layout.path(PID), "-f", layout.path(FILE)), null,
-                List.of("sh", "-c", "kill -USR2 \"$(cat '" + layout.path(PID) + "')\""));
+                List.of("sh", "-c", "kill -USR2 \"$(cat '" + layout.path(PID) + "')\""), layout.path(LoadBalancerRecipe.ADMIN_SOCKET));
     }
 
     static String render(ClusterSpec spec, Layout layout) {

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,6 +57,8 @@ final class RolloutRun {
     private final List<String> rolledBack = new ArrayList<>();
     private final Set<String> runtimeChanged = new HashSet<>();
     private final Set<String> reloadable = new HashSet<>();
+    private final Set<String> drained = new HashSet<>();
+    private final Optional<LoadBalancerDrain> drain;
     private RolloutRecord record;
     private boolean aborted;
     private long startedNanos;
@@ -72,6 +75,7 @@ final class RolloutRun {
         this.store = store;
         this.spec = spec;
         this.settings = spec.rollout();
+        this.drain = LoadBalancerDrain.of(vertx, requests, spec);
     }
 
     RolloutRecord record() {
@@ -201,18 +205,39 @@ final class RolloutRun {
             step(node, "reloading", Map.of());   // new files, same command: taken without a stop
             started = Rollouts.hostReply(node, "reload", requests.request(node, AgentRequest.of(AgentRequest.Kind.RELOAD)));
         } else {
-            live.resetProbes(node);
             AgentRequest.Kind kind = wasRunning ? AgentRequest.Kind.RESTART : AgentRequest.Kind.START;
-            step(node, wasRunning ? "restarting" : "starting", Map.of());
-            started = Rollouts.hostReply(node, kind.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(kind)));
+            boolean drains = wasRunning && drain.isPresent() && drain.get().fronts(node);
+            Future<Void> out = Future.succeededFuture();
+            if (drains) {
+                drained.add(node);
+                step(node, "draining", Map.of());
+                out = drain.get().takeOut(node);
+            }
+            started = out.compose(v -> {
+                live.resetProbes(node);
+                step(node, wasRunning ? "restarting" : "starting", Map.of());
+                return Rollouts.hostReply(node, kind.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(kind)));
+            });
         }
-        long from = System.nanoTime();
         return started.compose(output -> {
+            long from = System.nanoTime();   // the deadline counts from the (re)start, not from the drain before it
             List<String> probes = rendered.bundles().get(node).probes().stream().map(Probe::name).toList();
             step(node, "waiting", Map.of("probes", probes));
             return HealthGate.await(vertx, live, node, probes, from, settings.healthyDeadline(), settings.minHealthy());
-        }).map(after -> {
+        }).compose(after -> {
             step(node, "healthy", Map.of("seconds", Math.round(after.toMillis() / 100.0) / 10.0));
+            return putBack(node);
+        });
+    }
+
+    /** A node taken out of the load balancer goes back in, and the rollout waits until it is UP there. */
+    private Future<Void> putBack(String node) {
+        if (!drained.remove(node)) {
+            return Future.succeededFuture();
+        }
+        step(node, "re-enabling", Map.of());
+        return drain.orElseThrow().putBack(node, settings.healthyDeadline()).map(v -> {
+            step(node, "in-service", Map.of());
             return null;
         });
     }
@@ -263,11 +288,11 @@ final class RolloutRun {
                 : reloadable.contains(node) && !runtimeChanged.contains(node) ? AgentRequest.Kind.RELOAD : AgentRequest.Kind.RESTART;
         return Rollouts.hostReply(node, "the rollback", requests.request(node, new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)))
                 .compose(done -> Rollouts.hostReply(node, after.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(after))))
-                .map(output -> {
+                .compose(output -> {
                     rolledBack.add(node);
                     step(node, "rolled-back", Map.of("product", !wasRunning ? "stopped, as it was before"
                             : after == AgentRequest.Kind.RELOAD ? "reloaded with its previous files" : "restarted on its previous bundle"));
-                    return null;
+                    return putBack(node);   // re-enabled on its previous bundle
                 });
     }
 

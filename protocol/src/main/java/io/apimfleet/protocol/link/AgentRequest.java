@@ -21,9 +21,10 @@ public record AgentRequest(Kind kind, Bundle bundle, boolean force, int lines, M
      * RESTART, LOGS (the last {@code lines} lines of the product's log); TLS_CSR (a CSR for the
      * host's product TLS key, made on the host the first time or when {@code force} asks for a
      * new key; the PEM comes back as the reply's output); RELOAD (the last bundle's reload command,
-     * which makes the running product take new files without stopping).
+     * which makes the running product take new files without stopping); ADMIN (the command line
+     * {@code subject} sent to the running product's admin socket; its answer as the output).
      */
-    public enum Kind { FACTS, PLAN, APPLY, ROLLBACK, START, STOP, RESTART, LOGS, TLS_CSR, RELOAD }
+    public enum Kind { FACTS, PLAN, APPLY, ROLLBACK, START, STOP, RESTART, LOGS, TLS_CSR, RELOAD, ADMIN }
 
     public AgentRequest {
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
@@ -44,6 +45,11 @@ public record AgentRequest(Kind kind, Bundle bundle, boolean force, int lines, M
     /** A bundle request carrying the secret values its references need. */
     public static AgentRequest withSecrets(Kind kind, Bundle bundle, Map<String, String> secrets) {
         return new AgentRequest(kind, bundle, false, 0, secrets, null);
+    }
+
+    /** A command line for the running product's admin socket (e.g. HAProxy's {@code set server B/S state drain}). */
+    public static AgentRequest admin(String commandLine) {
+        return new AgentRequest(Kind.ADMIN, null, false, 0, Map.of(), commandLine);
     }
 
     /** A CSR for the host's product TLS key, with {@code commonName}; {@code newKey} makes a new key first. */
