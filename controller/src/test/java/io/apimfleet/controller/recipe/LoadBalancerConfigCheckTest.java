@@ -32,7 +32,6 @@ import java.nio.channels.SocketChannel;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -205,16 +204,20 @@ class LoadBalancerConfigCheckTest {
             command.set(0, binary);
             process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(home.resolve("lb.log").toFile()).start();
-            Instant deadline = Instant.now().plusSeconds(15);
-            while (true) {
-                try (Socket ignored = new Socket("127.0.0.1", endpointPort)) {
-                    break;
-                } catch (IOException notYet) {
-                    if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                        throw new AssertionError(binary + " did not listen on " + endpointPort + ":\n" + log());
+            Process started = process;
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    if (!started.isAlive()) {
+                        throw new AssertionError(binary + " exited before it listened on " + endpointPort + ":\n" + log());
                     }
-                    Thread.sleep(100);
-                }
+                    try (Socket ignored = new Socket("127.0.0.1", endpointPort)) {
+                        return true;
+                    } catch (IOException notYet) {
+                        return false;
+                    }
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(binary + " did not listen on " + endpointPort + " within 15 s:\n" + log(), e);
             }
         }
 
