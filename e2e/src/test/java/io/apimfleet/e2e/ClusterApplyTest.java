@@ -289,7 +289,7 @@ class ClusterApplyTest {
         long wallMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(apply.process().exitValue()).as(apply.output()).isEqualTo(5);
         assertThat(apply.output()).contains("pub1: FAILED").contains("agent was lost");
-        System.out.println("agent killed mid-rollout: rollout ended failed " + wallMs + " ms after apply began (heartbeat timeout 5 s)");
+        System.out.println("agent killed mid-rollout: rollout ended failed " + wallMs + " ms after apply began (heartbeat timeout " + LocalCluster.HEARTBEAT_TIMEOUT + ")");
         cluster.startAgent("pub1");
         cluster.awaitAllConnected(Duration.ofSeconds(30));
     }

@@ -33,6 +33,12 @@ final class LocalCluster implements AutoCloseable {
     static final Map<String, String> NODES = nodes();
     /** The load-balancer role's name in specs: its node gets an empty home, not a stand-in. */
     static final String LOAD_BALANCER = "load-balancer";
+    /**
+     * Short, so a killed agent is noticed quickly, but more than two of the agents' 5 s heartbeat
+     * intervals: a busy machine delays a heartbeat now and then (5 s, equal to the interval, made
+     * agents "lost" under load).
+     */
+    static final String HEARTBEAT_TIMEOUT = "11s";
 
     /** This cluster's nodes: name to host, and name to role. */
     final Map<String, String> hosts;
@@ -101,7 +107,7 @@ final class LocalCluster implements AutoCloseable {
     private void startController() {
         controller = Launched.start(dir.resolve("logs/controller-" + System.nanoTime() + ".log"), "fleet", "controller", "run",
                 "--state", state.toString(), "--bind", "127.0.0.1", "--api-port", apiPort, "--bridge-port", bridgePort,
-                "--heartbeat-timeout", "5s");
+                "--heartbeat-timeout", HEARTBEAT_TIMEOUT);
         running.add(controller);
         await().atMost(Duration.ofSeconds(30)).until(() -> connectedCount() >= 0);
     }
