@@ -2,7 +2,6 @@ package io.apimfleet.controller.cli;
 
 import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.Secrets;
-import io.apimfleet.controller.client.ControllerApiException;
 import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.client.ControllerUnreachable;
 import io.apimfleet.controller.rollout.Rollouts;
@@ -83,15 +82,6 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     private Rollouts.Started start(ControllerClient client, Map<String, String> secrets) {
-        try {
-            return client.apply(file, SpecFile.text(file), secrets);
-        } catch (ControllerApiException e) {
-            if (!e.problems().isEmpty()) {
-                throw new UserError(e.problems());
-            }
-            throw new UserError(e.status() == 409 ? FleetCommand.EXIT_ROLLOUT_FAILED : FleetCommand.EXIT_CONTROLLER, "fleet apply: " + e.getMessage());
-        } catch (ControllerUnreachable e) {
-            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet apply: " + e.getMessage());
-        }
+        return ControllerOption.sendingSpec("fleet apply", FleetCommand.EXIT_ROLLOUT_FAILED, () -> client.apply(file, SpecFile.text(file), secrets));
     }
 }

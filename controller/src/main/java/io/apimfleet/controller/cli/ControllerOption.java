@@ -37,6 +37,24 @@ final class ControllerOption {
         }
     }
 
+    /**
+     * Sends a spec to the controller ({@code fleet plan}, {@code fleet apply}): an invalid spec's
+     * problems come back as located lines (exit 2), a 409 exits {@code conflictExit}, anything else
+     * that fails exits 3.
+     */
+    static <T> T sendingSpec(String command, int conflictExit, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ControllerApiException e) {
+            if (!e.problems().isEmpty()) {
+                throw new UserError(e.problems());
+            }
+            throw new UserError(e.status() == 409 ? conflictExit : FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
+        } catch (ControllerUnreachable e) {
+            throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
+        }
+    }
+
     /** Runs {@code call}, reporting an unreachable or refusing controller as exit 3. */
     static <T> T calling(String command, Supplier<T> call) {
         try {

@@ -88,17 +88,7 @@ final class PlanCommand implements Callable<Integer> {
 
     private int planCluster() {
         ControllerClient client = controller.client(state, "fleet plan");
-        ClusterPlan plan;
-        try {
-            plan = client.plan(file, SpecFile.text(file));
-        } catch (ControllerApiException e) {
-            if (!e.problems().isEmpty()) {
-                throw new UserError(e.problems());
-            }
-            throw new UserError(e.status() == 409 ? FleetCommand.EXIT_AGENT : FleetCommand.EXIT_CONTROLLER, "fleet plan: " + e.getMessage());
-        } catch (ControllerUnreachable e) {
-            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet plan: " + e.getMessage());
-        }
+        ClusterPlan plan = ControllerOption.sendingSpec("fleet plan", FleetCommand.EXIT_AGENT, () -> client.plan(file, SpecFile.text(file)));
         PrintWriter out = spec.commandLine().getOut();
         boolean failed = plan.nodes().stream().anyMatch(n -> n.error() != null);
         if (output.json()) {
