@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -73,15 +76,36 @@ public final class AgentState {
         return Files.exists(certificateFile());
     }
 
-    /** Creates the state and identity directories (0700), tightening them when they exist. */
+    /**
+     * Creates the state and identity directories (0700), tightening them when they exist. The
+     * identity directory belongs to the state directory's owner: root joining a host whose state
+     * directory belongs to the service user (as the packages make it) leaves nothing that user cannot
+     * read. Files inherit their directory's owner as they are written ({@link Durable#write}).
+     */
     public void prepareDirectories() {
         for (Path dir : List.of(root, identityDir())) {
             try {
                 Files.createDirectories(dir);
                 Durable.setMode(dir, 0700);
+                if (!dir.equals(root)) {
+                    giveToOwnerOf(root, dir);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Gives {@code dir} the owner and group of {@code from} when they differ (only root may; others own it already). */
+    private static void giveToOwnerOf(Path from, Path dir) throws IOException {
+        PosixFileAttributes owner = Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes mine = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (!owner.owner().equals(mine.owner())) {
+            view.setOwner(owner.owner());
+        }
+        if (!owner.group().equals(mine.group())) {
+            view.setGroup(owner.group());
         }
     }
 

@@ -5,6 +5,7 @@ import io.apimfleet.agent.testing.FakeController;
 import io.apimfleet.agent.testing.TestCa;
 import io.apimfleet.bundle.HostSecrets;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +96,36 @@ class JoinTest {
         assertThat(secrets.lookup(HostKeys.IDENTITY_KEY_NEXT).orElse("")).isEmpty();
         assertThat(controller.enrollments.get(0).csr()).doesNotContain("PRIVATE KEY");
         assertThat(Files.readString(stored.linkFile())).doesNotContain(FakeController.TOKEN);
+    }
+
+    /**
+     * Root joins a host whose state directory the packages gave to the service user: everything
+     * join writes belongs to that user, with the usual modes. Needs root (CI runs as root).
+     */
+    @Test
+    void joinAsRootLeavesEveryFileToTheStateDirectorysOwner() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "SKIPPED: join as root needs root (giving files away is root's alone); this runs as " + System.getProperty("user.name"));
+        UserPrincipal nobody = state.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        GroupPrincipal nogroup = state.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup");
+        Files.createDirectories(state);
+        Files.setOwner(state, nobody);
+        Files.getFileAttributeView(state, PosixFileAttributeView.class).setGroup(nogroup);
+
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", ca.pin());
+
+        assertThat(status).as(err.toString()).isZero();
+        List<Path> written;
+        try (Stream<Path> files = Files.walk(state)) {
+            written = files.toList();
+        }
+        assertThat(written).hasSize(6);   // the directory, host-secrets.json, identity/ and its three files
+        for (Path p : written) {
+            PosixFileAttributes attributes = Files.readAttributes(p, PosixFileAttributes.class);
+            assertThat(attributes.owner()).as(p.toString()).isEqualTo(nobody);
+            assertThat(attributes.group()).as(p.toString()).isEqualTo(nogroup);
+            assertThat(mode(p)).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+        }
     }
 
     @Test
