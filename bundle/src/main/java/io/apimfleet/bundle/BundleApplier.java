@@ -3,6 +3,7 @@ package io.apimfleet.bundle;
 import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.protocol.bundle.OperationResult;
 import io.apimfleet.protocol.bundle.FileChange;
+import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.bundle.RollbackResult;
 import io.apimfleet.bundle.diff.SecretMasker;
 import io.apimfleet.bundle.diff.UnifiedDiff;
@@ -93,6 +94,14 @@ public final class BundleApplier {
      * file the current revision wrote was changed since, unless {@code force}.
      */
     public RollbackResult rollback(boolean force) {
+        return rollback(force, 0);
+    }
+
+    /**
+     * As {@link #rollback(boolean)}, but only when {@code expectedRevision} is the one applied (0:
+     * whichever is), so a repeated or late request never undoes a revision it did not mean.
+     */
+    public RollbackResult rollback(boolean force, long expectedRevision) {
         try (AutoCloseable ignored = state.lock()) {
             swap().recover();
             List<AppliedRevision> history = state.readHistory();
@@ -100,6 +109,10 @@ public final class BundleApplier {
                 throw new BundleException("nothing to roll back: no revision was applied to " + home);
             }
             AppliedRevision current = history.get(history.size() - 1);
+            if (expectedRevision != 0 && current.revision() != expectedRevision) {
+                throw new BundleException("revision " + expectedRevision + " is not the one applied to " + home
+                        + " (revision " + current.revision() + " is): nothing rolled back");
+            }
             if (!force) {
                 checkUnchangedSince(current);
             }
@@ -113,13 +126,14 @@ public final class BundleApplier {
                 });
             }
             List<AppliedRevision> remaining = history.subList(0, history.size() - 1);
+            boolean runtimeChanged = !Objects.equals(process(current), remaining.isEmpty() ? null : process(remaining.get(remaining.size() - 1)));
             Intent intent = new Intent("rollback", actions, remaining, List.of(backups,
                     state.root().relativize(state.bundle(current.seq())).toString()));
             swap().commit(intent);
             swap().run(intent);
             long now = remaining.isEmpty() ? 0 : remaining.get(remaining.size() - 1).revision();
             return new RollbackResult(current.node(), current.revision(), now,
-                    current.files().stream().map(FileRecord::path).toList());
+                    current.files().stream().map(FileRecord::path).toList(), runtimeChanged);
         } catch (BundleException | UncheckedIOException e) {
             throw e;
         } catch (Exception e) {
@@ -155,14 +169,19 @@ public final class BundleApplier {
     /** The last applied bundle, if any (an unreadable one counts as none: it is replaced). */
     private Optional<Bundle> lastBundle() {
         List<AppliedRevision> history = state.readHistory();
-        if (history.isEmpty()) {
-            return Optional.empty();
-        }
+        return history.isEmpty() ? Optional.empty() : bundle(history.get(history.size() - 1));
+    }
+
+    private Optional<Bundle> bundle(AppliedRevision revision) {
         try {
-            return Optional.of(Json.mapper().readValue(state.bundle(history.get(history.size() - 1).seq()).toFile(), Bundle.class));
+            return Optional.of(Json.mapper().readValue(state.bundle(revision.seq()).toFile(), Bundle.class));
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    private ProcessSpec process(AppliedRevision revision) {
+        return bundle(revision).map(Bundle::process).orElse(null);
     }
 
     private Staged stage(Bundle bundle) {

@@ -109,6 +109,30 @@ class BundleApplierTest {
     }
 
     @Test
+    void rollbackOfARevisionThatIsNotTheAppliedOneIsRefusedAndChangesNothing() {
+        applier.apply(SampleBundles.multiFile(1));
+        applier.apply(new Bundle("km1", 2, List.of(XmlSet.text(CARBON, "/Server/Ports/Offset", "7"))));
+        Map<String, String> applied = Homes.snapshot(home);
+
+        assertThatThrownBy(() -> applier.rollback(false, 1)).isInstanceOf(BundleException.class)
+                .hasMessageContaining("revision 1 is not the one applied").hasMessageContaining("revision 2 is");
+        assertThat(Homes.snapshot(home)).isEqualTo(applied);
+        assertThat(applier.rollback(false, 2).undoneRevision()).isEqualTo(2);
+    }
+
+    @Test
+    void rollbackSaysWhetherTheProductsCommandChangesBack() {
+        ProcessSpec small = new ProcessSpec(List.of("sh", "bin/wso2server.sh"), Map.of("JVM_MEM_OPTS", "-Xmx256m"));
+        ProcessSpec large = new ProcessSpec(List.of("sh", "bin/wso2server.sh"), Map.of("JVM_MEM_OPTS", "-Xmx512m"));
+        applier.apply(new Bundle("km1", 1, List.of(XmlSet.text(CARBON, "/Server/Ports/Offset", "5")), small));
+        applier.apply(new Bundle("km1", 2, List.of(XmlSet.text(CARBON, "/Server/Ports/Offset", "6")), small));
+        applier.apply(new Bundle("km1", 3, List.of(XmlSet.text(CARBON, "/Server/Ports/Offset", "7")), large));
+
+        assertThat(applier.rollback(false).runtimeChanged()).isTrue();
+        assertThat(applier.rollback(false).runtimeChanged()).isFalse();
+    }
+
+    @Test
     void rollbackWithNothingAppliedSaysSo() {
         assertThatThrownBy(() -> applier.rollback(false)).hasMessageContaining("nothing to roll back");
     }

@@ -110,7 +110,7 @@ public final class BundleWorker {
                 return new AgentReply(true, null, null,
                         request.kind() == AgentRequest.Kind.PLAN ? home.plan(bundle) : home.apply(bundle), null);
             }
-            return new AgentReply(true, null, null, null, applier.apply(Secrets.none()).rollback(request.force()));
+            return new AgentReply(true, null, null, null, applier.apply(Secrets.none()).rollback(request.force(), request.revision()));
         } catch (BundleException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             return AgentReply.refused(e.getMessage());
         }

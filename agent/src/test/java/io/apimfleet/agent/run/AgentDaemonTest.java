@@ -236,7 +236,9 @@ class AgentDaemonTest {
         assertThat(Files.readString(home.resolve("repository/conf/carbon.xml"))).contains("<Offset>2</Offset>");
         await().atMost(DEADLINE).until(() -> controller.heartbeats.get(controller.heartbeats.size() - 1).facts().bundleRevision() == 4);
 
-        AgentReply undone = answer(controller.request("km1", new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)));
+        AgentReply notThatOne = answer(controller.request("km1", AgentRequest.rollback(5)));
+        assertThat(notThatOne.error()).contains("revision 5 is not the one applied");
+        AgentReply undone = answer(controller.request("km1", AgentRequest.rollback(4)));
         assertThat(undone.ok()).as(undone.error()).isTrue();
         assertThat(undone.rollback().undoneRevision()).isEqualTo(4);
         assertThat(Files.readString(home.resolve("repository/conf/carbon.xml"))).isEqualTo(CARBON);

@@ -13,7 +13,9 @@ import io.apimfleet.controller.pki.EnrollmentRefused;
 import io.apimfleet.controller.registry.AgentRequestFailed;
 import io.apimfleet.controller.registry.AgentRequests;
 import io.apimfleet.controller.registry.LiveAgents;
+import io.apimfleet.controller.rollout.OutageNotAccepted;
 import io.apimfleet.controller.rollout.RolloutBusy;
+import io.apimfleet.controller.rollout.RolloutRefused;
 import io.apimfleet.controller.rollout.RolloutFailure;
 import io.apimfleet.controller.rollout.Rollouts;
 import io.apimfleet.controller.rollout.SpecRejected;
@@ -56,9 +58,10 @@ import java.util.regex.Pattern;
  *   POST /v1/nodes/{node}/start|stop|restart|logs[?force=true][&lines=N]  -> AgentReply   admin
  *   GET  /metrics                     Prometheus text                                  admin
  *   POST /v1/plan                     {source, yaml} -> ClusterPlan                    admin
- *   POST /v1/apply                    {source, yaml, secrets} -> 202 {rollout, since}  admin
+ *   POST /v1/apply                    {source, yaml, secrets, acceptOutage} -> 202 {rollout, since}  admin
  *   GET  /v1/rollouts[/current]       [RolloutRecord] / the running one (404 none)     admin
- *   POST /v1/rollouts/abort           -> the running RolloutRecord (404 none)          admin
+ *   POST /v1/rollouts/abort|pause     -> the running RolloutRecord (404 none)          admin
+ *   POST /v1/rollouts/resume|undo     -> 202 {rollout, since}; 409 when it does not fit  admin
  *   GET  /v1/secrets                  [{name, updatedAt}]                              admin
  *   PUT|DELETE /v1/secrets/{name}     {value} -> 204                                   admin
  * </pre>
@@ -118,6 +121,12 @@ public final class ApiRoutes {
                 .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
         router.post("/v1/rollouts/abort").handler(this::requireAdmin).handler(ctx -> rollouts.abort()
                 .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
+        router.post("/v1/rollouts/pause").handler(this::requireAdmin).handler(ctx -> rollouts.pause()
+                .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
+        router.post("/v1/rollouts/resume").handler(this::requireAdmin).handler(ctx -> rollouts.resume()
+                .onSuccess(started -> json(ctx, 202, started)).onFailure(f -> rolloutFailure(ctx, f)));
+        router.post("/v1/rollouts/undo").handler(this::requireAdmin).handler(ctx -> rollouts.undo()
+                .onSuccess(started -> json(ctx, 202, started)).onFailure(f -> rolloutFailure(ctx, f)));
         router.get("/v1/secrets").handler(this::requireAdmin).handler(ctx -> worker.call(secrets::list)
                 .onSuccess(list -> json(ctx, 200, list)).onFailure(ctx::fail));
         adminWithBody(router, HttpMethod.PUT, "/v1/secrets/:name", ENROLL_BODY_LIMIT, this::putSecret);
@@ -333,7 +342,7 @@ public final class ApiRoutes {
     }
 
     /** The body of a plan or an apply: the spec's text and the name its problems are reported under. */
-    record SpecBody(String source, String yaml, Map<String, String> secrets) {
+    record SpecBody(String source, String yaml, Map<String, String> secrets, boolean acceptOutage) {
         /** Never the secrets' values. */
         @Override
         public String toString() {
@@ -346,7 +355,7 @@ public final class ApiRoutes {
             SpecBody body = Json.mapper().readValue(bytes(ctx), SpecBody.class);
             if (body != null && body.yaml() != null) {
                 return new SpecBody(body.source() == null || body.source().isBlank() ? "cluster.yaml" : body.source(), body.yaml(),
-                        body.secrets() == null ? Map.of() : body.secrets());
+                        body.secrets() == null ? Map.of() : body.secrets(), body.acceptOutage());
             }
         } catch (java.io.IOException e) {
             // answered below
@@ -378,7 +387,7 @@ public final class ApiRoutes {
     private void apply(RoutingContext ctx) {
         SpecBody body = specBody(ctx);
         if (body != null) {
-            rollouts.start(body.source(), body.yaml(), body.secrets())
+            rollouts.start(body.source(), body.yaml(), body.secrets(), body.acceptOutage())
                     .onSuccess(started -> json(ctx, 202, started))
                     .onFailure(f -> rolloutFailure(ctx, f));
         }
@@ -393,6 +402,10 @@ public final class ApiRoutes {
             json(ctx, 400, body);
         } else if (failure instanceof RolloutBusy busy) {
             error(ctx, 409, "rollout-running", busy.getMessage());
+        } else if (failure instanceof OutageNotAccepted outage) {
+            error(ctx, 409, "outage-not-accepted", outage.getMessage());
+        } else if (failure instanceof RolloutRefused refused) {
+            error(ctx, 409, "rollout-refused", refused.getMessage());
         } else if (failure instanceof RolloutFailure refused) {
             error(ctx, 409, "cannot-render", refused.getMessage());
         } else if (failure instanceof IllegalArgumentException bad) {

@@ -3,9 +3,7 @@ package io.apimfleet.controller.cli;
 import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.Secrets;
 import io.apimfleet.controller.client.ControllerClient;
-import io.apimfleet.controller.client.ControllerUnreachable;
 import io.apimfleet.controller.rollout.Rollouts;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Rolls the spec out: every node's bundle (certificates included) applied in start order, each phase",
                 "started only when the one before is healthy; a node that fails is rolled back and the rollout halts.",
-                "Exit status 5 when the rollout failed or was aborted."})
+                "A rollout that would restart a role's only running node is refused unless --yes accepts the outage.",
+                "Exit status 5 when the rollout failed, was aborted or was refused."})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +47,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "start the rollout and return; follow it with fleet rollout status or fleet events --follow")
     boolean detach;
 
+    @Option(names = {"-y", "--yes"},
+            description = "accept that a role with one running node is unavailable while it restarts (without it, such a rollout is refused and nothing changes)")
+    boolean yes;
+
     @Override
     public Integer call() {
         SpecFile.readValid(file);
@@ -58,30 +61,8 @@ final class ApplyCommand implements Callable<Integer> {
             throw new UserError("fleet apply: " + e.getMessage());
         }
         ControllerClient client = controller.client(state, "fleet apply");
-        Rollouts.Started started = start(client, secrets);
-        PrintWriter out = spec.commandLine().getOut();
-        RolloutProgress progress = new RolloutProgress(out, started.rollout().id(), output.json());
-        if (!output.json()) {
-            out.println("rollout " + started.rollout().id() + " of cluster " + started.rollout().cluster() + " started ("
-                    + RolloutProgress.phases(started.rollout().phases()) + "); rendering every node's bundle");
-            out.flush();
-        }
-        if (detach) {
-            return 0;
-        }
-        try {
-            client.events(started.since(), true, progress::accept);
-        } catch (RolloutProgress.Finished finished) {
-            return finished.succeeded() ? 0 : FleetCommand.EXIT_ROLLOUT_FAILED;
-        } catch (ControllerUnreachable e) {
-            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet apply: lost the controller while following rollout "
-                    + started.rollout().id() + " (" + e.getMessage() + "); once it is back: fleet rollout status");
-        }
-        throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet apply: the controller closed the event stream before rollout "
-                + started.rollout().id() + " ended; see fleet rollout status");
-    }
-
-    private Rollouts.Started start(ControllerClient client, Map<String, String> secrets) {
-        return ControllerOption.sendingSpec("fleet apply", FleetCommand.EXIT_ROLLOUT_FAILED, () -> client.apply(file, SpecFile.text(file), secrets));
+        Rollouts.Started started = ControllerOption.sendingSpec("fleet apply", FleetCommand.EXIT_ROLLOUT_FAILED,
+                () -> client.apply(file, SpecFile.text(file), secrets, yes));
+        return RolloutProgress.follow("fleet apply", client, started, spec.commandLine().getOut(), output.json(), detach);
     }
 }

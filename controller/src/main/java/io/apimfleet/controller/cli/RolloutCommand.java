@@ -2,6 +2,7 @@ package io.apimfleet.controller.cli;
 
 import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.rollout.RolloutRecord;
+import io.apimfleet.controller.rollout.Rollouts;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,11 +12,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code fleet rollout status|abort|history}: the controller's rollouts (each one spec revision). */
+/** {@code fleet rollout status|pause|resume|abort|undo|history}: the controller's rollouts (each one spec revision). */
 @Command(name = "rollout",
         mixinStandardHelpOptions = true,
-        description = "Rollouts: the running one, stopping it, and every one before.",
-        subcommands = {RolloutCommand.Status.class, RolloutCommand.Abort.class, RolloutCommand.History.class})
+        description = "Rollouts: the running one, holding, resuming or stopping it, taking the last one back, and every one before.",
+        subcommands = {RolloutCommand.Status.class, RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Abort.class,
+                RolloutCommand.Undo.class, RolloutCommand.History.class})
 final class RolloutCommand extends CommandGroup {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"The running rollout, else the last one: state, each node's step, the reason it ended.",
@@ -91,6 +93,90 @@ final class RolloutCommand extends CommandGroup {
             spec.commandLine().getOut().println("rollout " + aborted.get().id() + " is stopping; fleet rollout status shows where it ended");
             spec.commandLine().getOut().flush();
             return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Holds the running rollout before its next batch of nodes (nodes mid-step finish it first); fleet rollout resume goes on.")
+    static final class Pause implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StateOption state;
+
+        @Mixin
+        ControllerOption controller;
+
+        @Override
+        public Integer call() {
+            ControllerClient client = controller.client(state, "fleet rollout pause");
+            RolloutRecord paused = ControllerOption.calling("fleet rollout pause", client::pauseRollout)
+                    .orElseThrow(() -> new UserError("fleet rollout pause: no rollout is running"));
+            spec.commandLine().getOut().println("rollout " + paused.id() + " holds before its next batch of nodes; fleet rollout status shows when it does");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** What resume and undo share: a rollout started on the controller, followed here like fleet apply. */
+    abstract static class Following implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StateOption state;
+
+        @Mixin
+        ControllerOption controller;
+
+        @Mixin
+        OutputOption output;
+
+        @picocli.CommandLine.Option(names = "--detach", description = "start it and return; follow it with fleet rollout status")
+        boolean detach;
+
+        abstract String command();
+
+        abstract Rollouts.Started start(ControllerClient client);
+
+        @Override
+        public Integer call() {
+            ControllerClient client = controller.client(state, command());
+            Rollouts.Started started = ControllerOption.sendingSpec(command(), FleetCommand.EXIT_ROLLOUT_FAILED, () -> start(client));
+            return RolloutProgress.follow(command(), client, started, spec.commandLine().getOut(), output.json(), detach);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = {"Resumes the paused rollout; with none, applies the spec of the last rollout again when it was aborted",
+                    "(or its controller stopped while it ran): nodes it already did are unchanged and skipped.",
+                    "Exit status 5 when it fails, or when there is nothing to resume."})
+    static final class Resume extends Following {
+        @Override
+        String command() {
+            return "fleet rollout resume";
+        }
+
+        @Override
+        Rollouts.Started start(ControllerClient client) {
+            return client.resumeRollout();
+        }
+    }
+
+    @Command(name = "undo", mixinStandardHelpOptions = true,
+            description = {"Takes the last rollout back: every node it left changed is rolled back on its host to the files it had before,",
+                    "byte for byte, and restarted, phase by phase, drained and health-gated like an apply. The spec before it is",
+                    "current again. Exit status 5 when it fails, or when there is nothing to undo."})
+    static final class Undo extends Following {
+        @Override
+        String command() {
+            return "fleet rollout undo";
+        }
+
+        @Override
+        Rollouts.Started start(ControllerClient client) {
+            return client.undoRollout();
         }
     }
 

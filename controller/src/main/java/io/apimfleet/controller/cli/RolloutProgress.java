@@ -1,6 +1,10 @@
 package io.apimfleet.controller.cli;
 
+import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.controller.client.ControllerUnreachable;
 import io.apimfleet.controller.rollout.Phase;
+import io.apimfleet.controller.rollout.RolloutRecord;
+import io.apimfleet.controller.rollout.Rollouts;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.FleetEvent;
 import java.io.IOException;
@@ -50,6 +54,32 @@ final class RolloutProgress {
         this.inPlace = inPlace;
     }
 
+    /**
+     * What {@code fleet apply}, {@code rollout resume} and {@code rollout undo} do once their
+     * rollout started: say so, then (unless {@code detach}) print its events until it ends; the exit status.
+     */
+    static int follow(String command, ControllerClient client, Rollouts.Started started, PrintWriter out, boolean json, boolean detach) {
+        RolloutRecord rollout = started.rollout();
+        if (!json) {
+            out.println("rollout " + rollout.id() + " of cluster " + rollout.cluster() + " " + (rollout.running() && rollout.steps().isEmpty() ? "started" : "resumed")
+                    + " (" + phases(rollout.phases()) + ")" + (rollout.undoes() != null ? ", undoing rollout " + rollout.undoes() : ""));
+            out.flush();
+        }
+        if (detach) {
+            return 0;
+        }
+        try {
+            client.events(started.since(), true, new RolloutProgress(out, rollout.id(), json)::accept);
+        } catch (Finished finished) {
+            return finished.succeeded() ? 0 : FleetCommand.EXIT_ROLLOUT_FAILED;
+        } catch (ControllerUnreachable e) {
+            throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": lost the controller while following rollout "
+                    + rollout.id() + " (" + e.getMessage() + "); once it is back: fleet rollout status");
+        }
+        throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": the controller closed the event stream before rollout "
+                + rollout.id() + " ended; see fleet rollout status");
+    }
+
     static String phases(List<Phase> phases) {
         return phases.stream().map(p -> p.name() + " [" + String.join(", ", p.nodes()) + "]").collect(Collectors.joining(" -> "));
     }
@@ -95,6 +125,8 @@ final class RolloutProgress {
                     + (f.containsKey("seconds") ? " in " + f.get("seconds") + " s" : f.containsKey("nodes") ? " " + f.get("nodes") : "");
             case FleetEvent.ROLLOUT_NODE -> node(f);
             case "rollout.warning" -> "warning: " + f.get("message");
+            case "rollout.paused" -> "paused before " + f.get("before") + ": fleet rollout resume goes on, fleet rollout abort ends it";
+            case "rollout.resumed" -> "resumed with " + f.get("next");
             case "rollout.rendered" -> "rendered " + strings(f.get("nodes")).size() + " bundles, certificates checked, in " + f.get("seconds") + " s";
             case FleetEvent.ROLLOUT_FINISHED -> "rollout " + rollout + " " + f.get("state") + " in " + f.get("seconds") + " s"
                     + (f.get("changed") instanceof List<?> c && !c.isEmpty() ? "; changed " + c : "")
@@ -112,6 +144,8 @@ final class RolloutProgress {
             case "unchanged" -> "unchanged and healthy";
             case "failed" -> "FAILED: " + f.get("reason");
             case "rolled-back" -> "rolled back (" + f.get("product") + ")";
+            case "undoing" -> "rolling back revision " + f.get("revision");
+            case "stopped" -> "stopped (" + f.get("reason") + ")";
             default -> step;
         };
         if ("failed".equals(step) && f.get("lastLines") instanceof List<?> lines && !lines.isEmpty()) {

@@ -136,12 +136,33 @@ public final class ControllerClient {
 
     /** {@code POST /v1/plan}: dry runs of the whole cluster (agents make CSRs and diffs: allow minutes). */
     public ClusterPlan plan(String source, String yaml) {
-        return read(send(json("POST", "/v1/plan", new SpecRequest(source, yaml, Map.of()), SPEC_TIMEOUT)), ClusterPlan.class);
+        return read(send(json("POST", "/v1/plan", new SpecRequest(source, yaml, Map.of(), false), SPEC_TIMEOUT)), ClusterPlan.class);
     }
 
     /** {@code POST /v1/apply}: starts the rollout; its progress is in the events after {@code since}. */
     public Rollouts.Started apply(String source, String yaml, Map<String, String> secrets) {
-        return read(send(json("POST", "/v1/apply", new SpecRequest(source, yaml, secrets), SPEC_TIMEOUT)), Rollouts.Started.class);
+        return apply(source, yaml, secrets, true);
+    }
+
+    /** As above; without {@code acceptOutage}, a restart of a role's only running node is refused (409 outage-not-accepted). */
+    public Rollouts.Started apply(String source, String yaml, Map<String, String> secrets, boolean acceptOutage) {
+        return read(send(json("POST", "/v1/apply", new SpecRequest(source, yaml, secrets, acceptOutage), SPEC_TIMEOUT)), Rollouts.Started.class);
+    }
+
+    /** {@code POST /v1/rollouts/resume}: the paused rollout goes on, or an aborted one's spec is applied again. */
+    public Rollouts.Started resumeRollout() {
+        return read(send(json("POST", "/v1/rollouts/resume", Map.of(), REQUEST_TIMEOUT)), Rollouts.Started.class);
+    }
+
+    /** {@code POST /v1/rollouts/undo}: a rollout that takes the newest one back. */
+    public Rollouts.Started undoRollout() {
+        return read(send(json("POST", "/v1/rollouts/undo", Map.of(), REQUEST_TIMEOUT)), Rollouts.Started.class);
+    }
+
+    /** Asks the running rollout to hold before its next batch; empty when none runs. */
+    public Optional<RolloutRecord> pauseRollout() {
+        HttpResponse<String> response = send(json("POST", "/v1/rollouts/pause", Map.of(), REQUEST_TIMEOUT));
+        return response.statusCode() == 404 ? Optional.empty() : Optional.of(read(response, RolloutRecord.class));
     }
 
     public List<RolloutRecord> rollouts() {
@@ -179,7 +200,7 @@ public final class ControllerClient {
     }
 
     /** The body of {@code /v1/plan} and {@code /v1/apply}. */
-    private record SpecRequest(String source, String yaml, Map<String, String> secrets) {
+    private record SpecRequest(String source, String yaml, Map<String, String> secrets, boolean acceptOutage) {
         @Override
         public String toString() {
             return "SpecRequest[" + source + "]";

@@ -44,14 +44,25 @@ public record ClusterPlan(long revision, String cluster, List<Phase> phases, Lis
         return Future.join(asked).transform(ar -> {
             List<NodePlan> plans = asked.stream().map(Future::result).toList();
             List<String> warnings = new ArrayList<>(cluster.warnings());
-            for (Phase phase : Phase.of(cluster.spec())) {
-                if (phase.nodes().size() == 1) {
-                    plans.stream().filter(p -> p.node().equals(phase.nodes().get(0)) && "restart".equals(p.action())).findFirst()
-                            .ifPresent(p -> warnings.add(phase.name() + " has one node (" + p.node() + "): it is unavailable while it restarts"));
-                }
-            }
+            warnings.addAll(outages(Phase.of(cluster.spec()), plans));
             return Future.succeededFuture(new ClusterPlan(cluster.revision(), cluster.spec().cluster(), Phase.of(cluster.spec()), plans, warnings));
         });
+    }
+
+    /** The plan's outages: a role with one node that would restart is unavailable meanwhile ({@code fleet apply --yes} accepts them). */
+    public List<String> outages() {
+        return outages(phases, nodes);
+    }
+
+    private static List<String> outages(List<Phase> phases, List<NodePlan> plans) {
+        List<String> outages = new ArrayList<>();
+        for (Phase phase : phases) {
+            if (phase.nodes().size() == 1) {
+                plans.stream().filter(p -> p.node().equals(phase.nodes().get(0)) && "restart".equals(p.action())).findFirst()
+                        .ifPresent(p -> outages.add(phase.name() + " has one node (" + p.node() + "): it is unavailable while it restarts"));
+            }
+        }
+        return outages;
     }
 
     static boolean running(LiveAgents live, String node) {

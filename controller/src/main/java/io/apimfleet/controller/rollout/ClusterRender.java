@@ -22,6 +22,7 @@ import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.link.AgentRequest;
 import io.vertx.core.Future;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Turns a valid spec into every API-M node's bundle, with product trust through the agents: each
@@ -95,13 +97,18 @@ final class ClusterRender {
         List<String> warnings = new ArrayList<>();
         Map<String, Set<String>> missing = new TreeMap<>();
         String primaryKey = keys.primaryKeyPem();
+        Function<Set<String>, Bundle> balancer = null;
         for (Node node : nodes) {
             Recipes.NodeBundle rendered;
             try {
-                rendered = node.role() == Role.LOAD_BALANCER
-                        ? LoadBalancerRecipe.bundle(spec, revision, new LoadBalancerMaterial(state.productCa().certificate(),
-                                List.of(keys.tlsCertificate(node.name()).orElseThrow(), state.productCa().certificate())))
-                        : Recipes.bundle(spec, node.name(), revision, Recipes.DriverJars.fromDisk(), keys.material(node.name()));
+                if (node.role() == Role.LOAD_BALANCER) {
+                    X509Certificate ca = state.productCa().certificate();
+                    List<X509Certificate> chain = List.of(keys.tlsCertificate(node.name()).orElseThrow(), ca);
+                    balancer = drained -> LoadBalancerRecipe.bundle(spec, revision, new LoadBalancerMaterial(ca, chain, drained)).bundle();
+                    rendered = LoadBalancerRecipe.bundle(spec, revision, new LoadBalancerMaterial(ca, chain));
+                } else {
+                    rendered = Recipes.bundle(spec, node.name(), revision, Recipes.DriverJars.fromDisk(), keys.material(node.name()));
+                }
             } catch (RecipeException e) {
                 throw new RolloutFailure("node " + node.name() + ": " + e.getMessage());
             }
@@ -124,7 +131,7 @@ final class ClusterRender {
         }
         spec.nodes().stream().filter(n -> !nodes.contains(n))
                 .forEach(n -> warnings.add(n.name() + ": a " + n.role().yamlName() + " with nothing to do (no role has two nodes to front); left alone"));
-        return new RenderedCluster(spec, revision, bundles, values, warnings);
+        return new RenderedCluster(spec, revision, bundles, values, warnings, balancer);
     }
 
     /** The {@code ${secret:NAME}} references anywhere in the bundle. */

@@ -10,16 +10,18 @@ import java.util.TreeMap;
  * One rollout as {@code fleet rollout status|history} shows it and {@code rollouts/ID.json} keeps it.
  *
  * @param id         the rollout, which is also the spec revision it applies
- * @param state      running, succeeded, failed or aborted
+ * @param state      running, paused, succeeded, failed or aborted
  * @param steps      each node's last step (applying, unchanged, starting, restarting,
  *                   waiting, healthy, failed, rolled-back, not-reached)
  * @param changed    the nodes whose files changed
  * @param rolledBack the nodes returned to their previous bundle
+ * @param undoes     for {@code fleet rollout undo}: the rollout whose changes it takes back, else null
  */
 public record RolloutRecord(long id, String cluster, String source, String specSha256, String state, Instant startedAt,
                             Instant finishedAt, String reason, List<Phase> phases, Map<String, String> steps,
-                            List<String> changed, List<String> rolledBack) {
+                            List<String> changed, List<String> rolledBack, Long undoes) {
     public static final String RUNNING = "running";
+    public static final String PAUSED = "paused";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
     public static final String ABORTED = "aborted";
@@ -31,11 +33,22 @@ public record RolloutRecord(long id, String cluster, String source, String specS
         rolledBack = rolledBack == null ? List.of() : List.copyOf(rolledBack);
     }
 
+    /** Not ended yet: running, or paused between two steps. */
     public boolean running() {
-        return RUNNING.equals(state);
+        return RUNNING.equals(state) || PAUSED.equals(state);
+    }
+
+    /** Ended by an abort, or by its controller stopping: {@code fleet rollout resume} applies its spec again. */
+    public boolean aborted() {
+        return ABORTED.equals(state);
+    }
+
+    /** The nodes it left on its revision: changed, and not rolled back. */
+    public List<String> leftChanged() {
+        return changed.stream().filter(n -> !rolledBack.contains(n)).toList();
     }
 
     RolloutRecord finished(String finalState, String why, Instant at) {
-        return new RolloutRecord(id, cluster, source, specSha256, finalState, startedAt, at, why, phases, steps, changed, rolledBack);
+        return new RolloutRecord(id, cluster, source, specSha256, finalState, startedAt, at, why, phases, steps, changed, rolledBack, undoes);
     }
 }

@@ -6,12 +6,15 @@ import io.apimfleet.controller.registry.AgentRequests;
 import io.apimfleet.controller.registry.LiveAgents;
 import io.apimfleet.controller.spec.ClusterSpec;
 import io.apimfleet.controller.spec.Rollout;
+import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.bundle.Probe;
+import io.apimfleet.protocol.bundle.RollbackResult;
 import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.FleetEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -34,14 +37,43 @@ import java.util.TreeMap;
  * order; within a phase every node is planned, applied when its files differ, started or
  * restarted, and waited for until its probes pass for {@code minHealthy}; the next phase begins
  * only when all of them did. A failed node is rolled back (with {@code autoRollback}) and the
- * rollout halts after its phase. Always ends in succeeded, failed or aborted, each step journaled.
- * Confined to the controller's event loop.
+ * rollout halts after its phase. An undo runs the same way, but each node it takes back is rolled
+ * back on its host (byte for byte) instead of applied. A pause holds the rollout between two
+ * batches until it is resumed or aborted. Always ends in succeeded, failed or aborted, each step
+ * journaled. Confined to the controller's event loop.
  */
 final class RolloutRun {
     private static final Logger LOG = Logger.getLogger(RolloutRun.class.getName());
     private static final int LOG_LINES = 20;
     /** Every node's bundle is rendered and its TLS certificate checked or issued. */
     static final String ROLLOUT_RENDERED = "rollout.rendered";
+    static final String ROLLOUT_PAUSED = "rollout.paused";
+    static final String ROLLOUT_RESUMED = "rollout.resumed";
+    static final String BUNDLE_ROLLED_BACK = "bundle.rolled-back";
+
+    /** What an undo takes back: the rollout, and the nodes it left on its revision. */
+    record Undo(long rollout, Set<String> nodes) {
+        Undo {
+            nodes = Set.copyOf(nodes);
+        }
+    }
+
+    /** What one node's step changed on its host: an apply's result, or an undo's rollback. */
+    private record Change(long revision, int files, boolean restartNeeded, boolean runtimeChanged, boolean probesChanged,
+                          boolean nothingLeft) {
+        static Change of(ApplyResult r) {
+            return new Change(r.revision(), r.files().size(), r.restartNeeded(), r.runtimeChanged(), r.probesChanged(), false);
+        }
+
+        /** A rollback to no revision at all leaves the home as it was before apim-fleet: nothing of ours to run. */
+        static Change of(RollbackResult r) {
+            return new Change(r.currentRevision(), r.restored().size(), true, r.runtimeChanged(), true, r.currentRevision() == 0);
+        }
+
+        boolean differs() {
+            return restartNeeded || probesChanged;
+        }
+    }
 
     private final Vertx vertx;
     private final StateWorker worker;
@@ -58,14 +90,17 @@ final class RolloutRun {
     private final Set<String> runtimeChanged = new HashSet<>();
     private final Set<String> reloadable = new HashSet<>();
     private final Set<String> drained = new HashSet<>();
-    private final Optional<LoadBalancerDrain> drain;
+    private Optional<LoadBalancerDrain> drain = Optional.empty();
+    private final Undo undo;
     private RolloutRecord record;
     private boolean aborted;
+    private Promise<Void> resumed;
     private long startedNanos;
 
     RolloutRun(Vertx vertx, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests, ClusterRender render,
-               RolloutStore store, ClusterSpec spec, RolloutRecord initial) {
+               RolloutStore store, ClusterSpec spec, RolloutRecord initial, Undo undo) {
         this.record = initial;
+        this.undo = undo;
         this.vertx = vertx;
         this.worker = worker;
         this.journal = journal;
@@ -75,7 +110,6 @@ final class RolloutRun {
         this.store = store;
         this.spec = spec;
         this.settings = spec.rollout();
-        this.drain = LoadBalancerDrain.of(vertx, requests, spec);
     }
 
     RolloutRecord record() {
@@ -84,6 +118,26 @@ final class RolloutRun {
 
     void abort() {
         aborted = true;
+        resume();   // a paused rollout wakes up to end
+    }
+
+    /** Holds the rollout before its next batch: nodes mid-flight finish their step first. */
+    void pause() {
+        if (resumed == null) {
+            resumed = Promise.promise();
+        }
+    }
+
+    boolean pausing() {
+        return resumed != null;
+    }
+
+    void resume() {
+        Promise<Void> waiting = resumed;
+        resumed = null;
+        if (waiting != null) {
+            waiting.tryComplete();
+        }
     }
 
     /** Runs the rollout; the future completes when it has reached its terminal state (never fails). */
@@ -92,10 +146,15 @@ final class RolloutRun {
         startedNanos = System.nanoTime();
         List<Map<String, Object>> phases = initial.phases().stream()
                 .map(p -> Map.<String, Object>of("phase", p.name(), "nodes", p.nodes())).toList();
-        emit(FleetEvent.ROLLOUT_STARTED, fields("revision", initial.id(), "cluster", spec.cluster(), "source", initial.source(),
-                "spec", initial.specSha256(), "phases", phases));
+        Map<String, Object> started = fields("revision", initial.id(), "cluster", spec.cluster(), "source", initial.source(),
+                "spec", initial.specSha256(), "phases", phases);
+        if (undo != null) {
+            started.put("undoes", undo.rollout());
+        }
+        emit(FleetEvent.ROLLOUT_STARTED, started);
         return render.render(spec, initial.id())
                 .compose(rendered -> {
+                    drain = LoadBalancerDrain.of(vertx, requests, rendered);
                     emit(ROLLOUT_RENDERED, fields("nodes", List.copyOf(rendered.bundles().keySet()), "seconds", seconds(startedNanos)));
                     rendered.warnings().forEach(w -> emit("rollout.warning", fields("message", w)));
                     return phases(rendered, 0);
@@ -145,14 +204,34 @@ final class RolloutRun {
         if (index == batches.size() || !failures.isEmpty()) {
             return Future.succeededFuture();
         }
-        if (aborted) {
-            failures.add("aborted before " + String.join(", ", batches.get(index)));
+        return heldWhilePaused(batches.get(index)).compose(v -> {
+            if (aborted) {
+                failures.add("aborted before " + String.join(", ", batches.get(index)));
+                return Future.succeededFuture();
+            }
+            List<Future<Void>> nodes = batches.get(index).stream().map(node -> node(rendered, node)).toList();
+            return Future.join(nodes).transform(ar -> {
+                nodes.stream().filter(Future::failed).forEach(f -> failures.add(f.cause().getMessage()));
+                return batches(rendered, batches, index + 1, failures);
+            });
+        });
+    }
+
+    /** Completes at once, or, when a pause was asked for, once the rollout is resumed or aborted. */
+    private Future<Void> heldWhilePaused(List<String> next) {
+        Promise<Void> waiting = resumed;
+        if (waiting == null || aborted) {
             return Future.succeededFuture();
         }
-        List<Future<Void>> nodes = batches.get(index).stream().map(node -> node(rendered, node)).toList();
-        return Future.join(nodes).transform(ar -> {
-            nodes.stream().filter(Future::failed).forEach(f -> failures.add(f.cause().getMessage()));
-            return batches(rendered, batches, index + 1, failures);
+        record = snapshot(RolloutRecord.PAUSED, null, null);
+        save(record);
+        emit(ROLLOUT_PAUSED, fields("before", next));
+        return waiting.future().onComplete(ar -> {
+            if (!aborted) {
+                record = snapshot(RolloutRecord.RUNNING, null, null);
+                save(record);
+                emit(ROLLOUT_RESUMED, fields("next", next));
+            }
         });
     }
 
@@ -162,13 +241,16 @@ final class RolloutRun {
      */
     private Future<Void> node(RenderedCluster rendered, String node) {
         boolean wasRunning = ClusterPlan.running(live, node);
-        step(node, "applying", Map.of());
-        return Rollouts.bundleReply(node, "the apply", requests.request(node, Rollouts.request(AgentRequest.Kind.APPLY, rendered, node)))
+        if (undo != null && !undo.nodes().contains(node)) {
+            step(node, "unchanged", Map.of());
+            return Future.succeededFuture();
+        }
+        return change(rendered, node)
                 .compose(result -> {
                     if (result.differs()) {
                         changed.add(node);
-                        emit(FleetEvent.BUNDLE_APPLIED, fields("node", node, "revision", result.revision(), "changed", result.files().size(),
-                                "runtimeChanged", result.runtimeChanged()));
+                        emit(undo == null ? FleetEvent.BUNDLE_APPLIED : BUNDLE_ROLLED_BACK, fields("node", node, "revision", result.revision(),
+                                "changed", result.files(), "runtimeChanged", result.runtimeChanged()));
                     }
                     if (result.probesChanged()) {
                         live.resetProbes(node);   // the agent probes anew; earlier verdicts no longer hold
@@ -176,17 +258,43 @@ final class RolloutRun {
                     if (result.runtimeChanged()) {
                         runtimeChanged.add(node);
                     }
+                    if (result.nothingLeft()) {
+                        return stopped(node, wasRunning);
+                    }
                     String health = live.get(node).map(LiveAgents.Live::health).orElse("unknown");
                     if (!result.differs() && wasRunning && "healthy".equals(health)) {
                         step(node, "unchanged", Map.of());
                         return Future.succeededFuture();
                     }
-                    if (aborted) {
+                    if (aborted && undo == null) {   // an undo finishes the node it rolled back: its files and product must agree
                         return abortedAfterApply(node, result.restartNeeded());
                     }
                     return startAndWait(rendered, node, wasRunning, result.restartNeeded())
-                            .recover(failure -> failed(node, failure, result.restartNeeded(), wasRunning));
+                            .recover(failure -> failed(node, failure, undo == null && result.restartNeeded(), wasRunning));
                 });
+    }
+
+    /** Applies the node's bundle; for an undo, rolls back the undone revision on its host instead. */
+    private Future<Change> change(RenderedCluster rendered, String node) {
+        if (undo == null) {
+            step(node, "applying", Map.of());
+            return Rollouts.bundleReply(node, "the apply", requests.request(node, Rollouts.request(AgentRequest.Kind.APPLY, rendered, node)))
+                    .map(Change::of);
+        }
+        step(node, "undoing", Map.of("revision", undo.rollout()));
+        return Rollouts.reply(node, "the rollback of revision " + undo.rollout(), requests.request(node, AgentRequest.rollback(undo.rollout())))
+                .map(reply -> Change.of(reply.rollback()));
+    }
+
+    /** An undo took the node back to before its first revision: it did not run under apim-fleet then, so it stops. */
+    private Future<Void> stopped(String node, boolean wasRunning) {
+        Future<String> stop = wasRunning
+                ? Rollouts.hostReply(node, "stop", requests.request(node, AgentRequest.of(AgentRequest.Kind.STOP)))
+                : Future.succeededFuture();
+        return stop.map(output -> {
+            step(node, "stopped", Map.of("reason", "back to its home as it was before apim-fleet"));
+            return null;
+        });
     }
 
     private Future<Void> startAndWait(RenderedCluster rendered, String node, boolean wasRunning, boolean filesChanged) {
@@ -248,7 +356,7 @@ final class RolloutRun {
      */
     private Future<Void> abortedAfterApply(String node, boolean filesChanged) {
         Future<String> undone = filesChanged
-                ? Rollouts.hostReply(node, "the rollback", requests.request(node, new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)))
+                ? Rollouts.hostReply(node, "the rollback", requests.request(node, AgentRequest.rollback(record.id())))
                 : Future.succeededFuture();
         return undone.transform(ar -> {
             String what = !filesChanged ? "not restarted" : ar.succeeded() ? "not restarted; its files were rolled back"
@@ -286,7 +394,7 @@ final class RolloutRun {
         step(node, "rolling-back", Map.of());
         AgentRequest.Kind after = !wasRunning ? AgentRequest.Kind.STOP
                 : reloadable.contains(node) && !runtimeChanged.contains(node) ? AgentRequest.Kind.RELOAD : AgentRequest.Kind.RESTART;
-        return Rollouts.hostReply(node, "the rollback", requests.request(node, new AgentRequest(AgentRequest.Kind.ROLLBACK, null, false)))
+        return Rollouts.hostReply(node, "the rollback", requests.request(node, AgentRequest.rollback(record.id())))
                 .compose(done -> Rollouts.hostReply(node, after.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(after))))
                 .compose(output -> {
                     rolledBack.add(node);
@@ -324,8 +432,11 @@ final class RolloutRun {
         Map<String, Object> fields = fields("node", node, "step", step);
         fields.putAll(detail);
         emit(FleetEvent.ROLLOUT_NODE, fields);
-        RolloutRecord now = snapshot(RolloutRecord.RUNNING, null, null);
-        record = now;
+        record = snapshot(RolloutRecord.RUNNING, null, null);
+        save(record);
+    }
+
+    private void save(RolloutRecord now) {
         worker.call(() -> {
             store.save(now);
             return null;
@@ -334,7 +445,7 @@ final class RolloutRun {
 
     private RolloutRecord snapshot(String state, String reason, Instant finishedAt) {
         return new RolloutRecord(record.id(), record.cluster(), record.source(), record.specSha256(), state, record.startedAt(),
-                finishedAt, reason, record.phases(), steps, changed, rolledBack);
+                finishedAt, reason, record.phases(), steps, changed, rolledBack, record.undoes());
     }
 
     private Future<Void> emit(String type, Map<String, Object> fields) {

@@ -24,12 +24,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The one entry point for rollouts: {@link #plan} (dry runs on every node), {@link #start} (an
- * apply, run in the background, one at a time), {@link #abort}, and what the API shows of them.
- * Lives on the controller's event loop; state files go through the worker.
+ * apply, run in the background, one at a time), {@link #pause}, {@link #resume}, {@link #abort},
+ * {@link #undo}, and what the API shows of them. Lives on the controller's event loop; state
+ * files go through the worker.
  */
 public final class Rollouts {
     private static final Logger LOG = Logger.getLogger(Rollouts.class.getName());
@@ -117,30 +119,62 @@ public final class Rollouts {
      * Refused while another rollout runs.
      */
     public Future<Started> start(String source, String yaml, Map<String, String> newSecrets) {
+        return start(source, yaml, newSecrets, true);
+    }
+
+    /**
+     * As above; unless {@code outageAccepted}, refused (nothing changed) when a role with one
+     * running node would restart: it is unavailable meanwhile ({@link OutageNotAccepted}).
+     */
+    public Future<Started> start(String source, String yaml, Map<String, String> newSecrets, boolean outageAccepted) {
         if (running != null || starting) {
             return Future.failedFuture(busy());
         }
         starting = true;
-        return validate(source, yaml).compose(spec -> worker.call(() -> {
-            secrets.putAll(newSecrets, Instant.now());
-            long id = store.nextId();
-            store.saveSpec(id, yaml);
-            RolloutRecord record = new RolloutRecord(id, spec.cluster(), source, ContentHash.of(yaml.getBytes(StandardCharsets.UTF_8)),
-                    RolloutRecord.RUNNING, Instant.now(), null, null, Phase.of(spec), Map.of(), List.of(), List.of());
-            store.save(record);
-            return record;
-        }).map(record -> {
-            lastSpec = spec;
-            long since = journal.size();
-            RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec, record);
-            running = run;
-            run.start().onComplete(ar -> {
-                if (running == run) {
-                    running = null;
-                }
-            });
-            return new Started(record, since);
-        })).andThen(ar -> starting = false);
+        return validate(source, yaml)
+                .compose(spec -> outageAccepted ? Future.succeededFuture(spec) : refusedOnOutage(spec))
+                .compose(spec -> worker.call(() -> {
+                    secrets.putAll(newSecrets, Instant.now());
+                    long id = store.nextId();
+                    store.saveSpec(id, yaml);
+                    RolloutRecord record = new RolloutRecord(id, spec.cluster(), source, ContentHash.of(yaml.getBytes(StandardCharsets.UTF_8)),
+                            RolloutRecord.RUNNING, Instant.now(), null, null, Phase.of(spec), Map.of(), List.of(), List.of(), null);
+                    store.save(record);
+                    return record;
+                }).map(record -> {
+                    lastSpec = spec;
+                    return run(spec, record, null);
+                }))
+                .andThen(ar -> starting = false);
+    }
+
+    private Started run(ClusterSpec spec, RolloutRecord record, RolloutRun.Undo undo) {
+        long since = journal.size();
+        RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec, record, undo);
+        running = run;
+        run.start().onComplete(ar -> {
+            if (running == run) {
+                running = null;
+            }
+        });
+        return new Started(record, since);
+    }
+
+    /**
+     * Only when a role with one node runs it is a dry run needed to know whether it would restart
+     * (a fresh cluster skips it): then the plan's outage warnings refuse the rollout.
+     */
+    private Future<ClusterSpec> refusedOnOutage(ClusterSpec spec) {
+        boolean singleRunning = Phase.of(spec).stream()
+                .anyMatch(p -> p.nodes().size() == 1 && ClusterPlan.running(live, p.nodes().get(0)));
+        if (!singleRunning) {
+            return Future.succeededFuture(spec);
+        }
+        return worker.call(store::nextId)
+                .compose(revision -> render.render(spec, revision))
+                .compose(rendered -> ClusterPlan.ask(rendered, live, requests))
+                .compose(plan -> plan.outages().isEmpty() ? Future.succeededFuture(spec)
+                        : Future.failedFuture(new OutageNotAccepted(plan.outages())));
     }
 
     private RolloutBusy busy() {
@@ -151,6 +185,123 @@ public final class Rollouts {
     /** Whether a rollout runs (or is starting): requests to agents outside it are refused meanwhile. */
     public boolean busyWithAgents() {
         return running != null || starting;
+    }
+
+    /** Holds the running rollout before its next batch of nodes; the record says paused once it holds. */
+    public Optional<RolloutRecord> pause() {
+        RolloutRun run = running;
+        if (run == null) {
+            return Optional.empty();
+        }
+        run.pause();
+        return Optional.of(run.record());
+    }
+
+    /**
+     * Resumes a paused rollout; with none, starts the newest rollout's spec again when it was
+     * aborted (or its controller stopped while it ran): nodes it already did are unchanged and
+     * skipped, so it takes up where it ended.
+     */
+    public Future<Started> resume() {
+        RolloutRun run = running;
+        if (run != null) {
+            if (!run.pausing()) {
+                return Future.failedFuture(new RolloutRefused("rollout " + run.record().id() + " is running, not paused"));
+            }
+            long since = journal.size();
+            run.resume();
+            return Future.succeededFuture(new Started(run.record(), since));
+        }
+        return worker.call(() -> {
+            List<RolloutRecord> all = store.all();
+            if (all.isEmpty()) {
+                throw new RolloutRefused("no rollout to resume: none was started");
+            }
+            RolloutRecord last = all.get(all.size() - 1);
+            if (!last.aborted() || last.undoes() != null) {
+                throw new RolloutRefused("rollout " + last.id() + " " + last.state() + (last.undoes() != null ? " (an undo; run fleet rollout undo again)" : "")
+                        + "; only a paused or aborted rollout resumes" + (RolloutRecord.FAILED.equals(last.state())
+                        ? ": fix the spec and fleet apply it, or fleet rollout undo" : ""));
+            }
+            return new Resumable(last, store.spec(last.id()).orElseThrow(() -> new RolloutRefused("rollout " + last.id() + " has no stored spec")));
+        }).compose(r -> start(resumedSource(r.record()), r.yaml(), Map.of()));
+    }
+
+    private record Resumable(RolloutRecord record, String yaml) {
+    }
+
+    private static final String RESUMES = " (resumes rollout ";
+
+    /** The resumed rollout's source, saying which one it resumes: {@code cluster.yaml (resumes rollout 7)}. */
+    static String resumedSource(RolloutRecord aborted) {
+        int at = aborted.source().indexOf(RESUMES);
+        return (at < 0 ? aborted.source() : aborted.source().substring(0, at)) + RESUMES + aborted.id() + ")";
+    }
+
+    /**
+     * Takes the newest rollout back: every node it left on its revision is rolled back on its
+     * host (byte for byte) and restarted, phase by phase, drained and health-gated like an apply.
+     * The spec before it becomes the current one again.
+     */
+    public Future<Started> undo() {
+        if (running != null || starting) {
+            return Future.failedFuture(busy());
+        }
+        starting = true;
+        return worker.call(this::undoTarget).compose(target -> {
+            ClusterSpec spec = target.previousYaml() == null ? target.undoneSpec() : Specs.check("rollout " + target.previousId(),
+                    target.previousYaml()).validSpec();
+            return worker.call(() -> {
+                long id = store.nextId();
+                String yaml = target.previousYaml() == null ? "" : target.previousYaml();
+                if (target.previousYaml() != null) {
+                    store.saveSpec(id, yaml);
+                }
+                RolloutRecord undone = target.undone();
+                List<Phase> phases = undone.phases().stream()
+                        .map(p -> new Phase(p.name(), p.nodes().stream().filter(undone.leftChanged()::contains).toList()))
+                        .filter(p -> !p.nodes().isEmpty()).toList();
+                RolloutRecord record = new RolloutRecord(id, undone.cluster(), "undo of rollout " + undone.id(),
+                        ContentHash.of(yaml.getBytes(StandardCharsets.UTF_8)), RolloutRecord.RUNNING, Instant.now(), null, null, phases,
+                        Map.of(), List.of(), List.of(), undone.id());
+                store.save(record);
+                return record;
+            }).map(record -> {
+                lastSpec = target.previousYaml() == null ? null : spec;
+                return run(spec, record, new RolloutRun.Undo(target.undone().id(), Set.copyOf(target.undone().leftChanged())));
+            });
+        }).andThen(ar -> starting = false);
+    }
+
+    private record UndoTarget(RolloutRecord undone, ClusterSpec undoneSpec, Long previousId, String previousYaml) {
+    }
+
+    /** The newest rollout that is not an undo (an undo of it that ended early is taken up again), and the spec before it. */
+    private UndoTarget undoTarget() {
+        List<RolloutRecord> all = store.all();
+        RolloutRecord newest = all.isEmpty() ? null : all.get(all.size() - 1);
+        if (newest == null) {
+            throw new RolloutRefused("nothing to undo: no rollout was started");
+        }
+        if (newest.undoes() != null && RolloutRecord.SUCCEEDED.equals(newest.state())) {
+            throw new RolloutRefused("rollout " + newest.id() + " already undid rollout " + newest.undoes() + "; to go forward again, fleet apply its spec");
+        }
+        long undoneId = newest.undoes() != null ? newest.undoes() : newest.id();
+        RolloutRecord undone = all.stream().filter(r -> r.id() == undoneId).findFirst()
+                .orElseThrow(() -> new RolloutRefused("rollout " + undoneId + " has no record left"));
+        if (undone.leftChanged().isEmpty()) {
+            throw new RolloutRefused("nothing to undo: rollout " + undone.id() + " left no node changed");
+        }
+        String undoneYaml = store.spec(undone.id()).orElseThrow(() -> new RolloutRefused("rollout " + undone.id() + " has no stored spec"));
+        ClusterSpec undoneSpec = Specs.check(undone.source(), undoneYaml).validSpec();
+        for (int i = all.indexOf(undone) - 1; i >= 0; i--) {
+            RolloutRecord before = all.get(i);
+            Optional<String> yaml = before.undoes() == null ? store.spec(before.id()) : Optional.empty();
+            if (yaml.isPresent() && Specs.check(before.source(), yaml.get()).isValid()) {
+                return new UndoTarget(undone, undoneSpec, before.id(), yaml.get());
+            }
+        }
+        return new UndoTarget(undone, undoneSpec, null, null);
     }
 
     /** Stops the running rollout at its next step: nodes mid-flight finish the step they are in. */
@@ -190,14 +341,18 @@ public final class Rollouts {
     }
 
     static Future<ApplyResult> bundleReply(String node, String what, Future<AgentReply> reply) {
-        return reply.recover(f -> Future.failedFuture(new RolloutFailure("node " + node + ": " + what + " failed: " + f.getMessage())))
-                .compose(r -> r.ok() && r.result() != null ? Future.succeededFuture(r.result())
-                        : Future.failedFuture(new RolloutFailure("node " + node + ": " + what + " refused: " + r.error())));
+        return reply(node, what, reply).compose(r -> r.result() != null ? Future.succeededFuture(r.result())
+                : Future.failedFuture(new RolloutFailure("node " + node + ": " + what + " returned no result")));
     }
 
     static Future<String> hostReply(String node, String what, Future<AgentReply> reply) {
+        return reply(node, what, reply).map(AgentReply::output);
+    }
+
+    /** The agent's reply when it did what was asked; else a failure naming the node and what. */
+    static Future<AgentReply> reply(String node, String what, Future<AgentReply> reply) {
         return reply.recover(f -> Future.failedFuture(new RolloutFailure("node " + node + ": " + what + " failed: " + f.getMessage())))
-                .compose(r -> r.ok() ? Future.succeededFuture(r.output())
+                .compose(r -> r.ok() ? Future.succeededFuture(r)
                         : Future.failedFuture(new RolloutFailure("node " + node + ": " + what + " refused: " + r.error())));
     }
 }

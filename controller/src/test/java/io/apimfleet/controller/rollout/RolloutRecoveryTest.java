@@ -40,7 +40,7 @@ class RolloutRecoveryTest {
                   - { name: km1, role: key-manager, host: km1.example }
                 """);
         store.save(new RolloutRecord(1, "left", "cluster.yaml", "sha256:00", RolloutRecord.RUNNING, Instant.now(), null, null,
-                List.of(new Phase("key-manager", List.of("km1"))), Map.of("km1", "waiting"), List.of(), List.of()));
+                List.of(new Phase("key-manager", List.of("km1"))), Map.of("km1", "waiting"), List.of(), List.of(), null));
 
         StateWorker worker = new StateWorker(vertx, "recovery-test");
         Rollouts rollouts = new Rollouts(vertx, state, worker, new Journal(state, worker), null, null, null);
