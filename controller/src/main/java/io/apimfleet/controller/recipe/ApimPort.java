@@ -17,7 +17,13 @@ enum ApimPort {
     JMS(5672),
     THRIFT(10397),
     WEBSOCKET(9099),
-    SECURE_WEBSOCKET(8099);
+    SECURE_WEBSOCKET(8099),
+    /**
+     * Hazelcast clustering (axis2.xml {@code localMemberPort}). The one exception: Carbon uses it as
+     * written, without the offset, so the recipes write it with the node's offset already added,
+     * which keeps nodes sharing a host (distinct offsets) apart. No other port lies in 4000-5000.
+     */
+    CLUSTERING(4000);
 
     private final int base;
 

@@ -11,11 +11,10 @@ final class CommonRecipe {
     private CommonRecipe() {
     }
 
-    static void apply(ClusterSpec spec, Node node, Steps steps) {
-        steps.xml(ApimFiles.CARBON)
-                .enable("/Server/HostName", node.host())
-                .enable("/Server/MgtHostName", node.host())
-                .set("/Server/Ports/Offset", Integer.toString(node.portOffset()));
+    static void apply(Topology topology, Node node, Steps steps) {
+        ClusterSpec spec = topology.spec();
+        DoubledRoles.apply(topology, node, steps);
+        steps.xml(ApimFiles.CARBON).set("/Server/Ports/Offset", Integer.toString(node.portOffset()));
         steps.xml(ApimFiles.USER_MGT)
                 .set(ADMIN_USER + "/UserName", spec.admin().username())
                 .set(ADMIN_USER + "/Password", spec.admin().password());

@@ -15,7 +15,7 @@ final class KeyManagerRecipe implements RoleRecipe {
         ApiManagerXml.gatewayEnvironments(topology, steps);
         ApiManagerXml.of(steps)
                 .set(THRIFT_SERVER, "true")
-                .set(THRIFT_SERVER_HOST, node.address() != null ? node.address() : node.host())
+                .set(THRIFT_SERVER_HOST, Topology.ownAddress(node))   // unset, it would bind to HostName: the endpoint when doubled
                 .set(DATA_PUBLISHER, "false");
         if (!topology.nodes(Role.GATEWAY).isEmpty()) {   // without gateways (yet) there is nothing to revoke at
             ApiManagerXml.of(steps).set(REVOKE_URL, topology.revokeUrl());

@@ -84,7 +84,7 @@ public final class Recipes {
         if (node.role() == Role.TRAFFIC_MANAGER) {
             TrafficManagerRecipe.swapConfiguration(steps);
         }
-        CommonRecipe.apply(spec, node, steps);
+        CommonRecipe.apply(topology, node, steps);
         ROLES.get(node.role()).apply(topology, node, steps);
         if (spec.options().jwt() && (node.role() == Role.KEY_MANAGER || node.role() == Role.GATEWAY)) {
             ApiManagerXml.of(steps).enable(ApiManagerXml.JWT_GENERATION, "true");

@@ -10,6 +10,7 @@ import io.apimfleet.protocol.bundle.Operation;
 import io.apimfleet.protocol.bundle.PropertiesSet;
 import io.apimfleet.protocol.bundle.XmlComment;
 import io.apimfleet.protocol.bundle.XmlEnsure;
+import io.apimfleet.protocol.bundle.XmlReplace;
 import io.apimfleet.protocol.bundle.XmlSet;
 import io.apimfleet.protocol.bundle.XmlUncomment;
 
@@ -56,6 +57,12 @@ final class Steps {
 
         Xml comment(String xpath) {
             operations.add(new XmlComment(file, xpath, false));
+            return this;
+        }
+
+        /** Replaces the one element at {@code xpath} by {@code fragment}. */
+        Xml replace(String xpath, String fragment) {
+            operations.add(new XmlReplace(file, xpath, fragment, false));
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.apimfleet.controller.spec.Role;
 import io.apimfleet.protocol.SecretRef;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,11 +33,31 @@ record Topology(ClusterSpec spec) {
     /** {@code https://host:port} of a role's servlet transport: its endpoint when doubled. */
     String managementUrl(Role role) {
         if (doubled(role)) {
-            Endpoint endpoint = spec.endpoint(role)
-                    .orElseThrow(() -> new IllegalStateException(role + " is doubled but has no load-balancer endpoint"));
-            return "https://" + endpoint.authority();
+            return "https://" + endpoint(role).authority();
         }
         return managementUrl(first(role));
+    }
+
+    /**
+     * The load-balancer endpoint a node stands behind: its role's, when that role is a doubled key
+     * manager, publisher or store (a traffic-manager pair has none: it fails over by itself).
+     */
+    Optional<Endpoint> endpointOf(Node node) {
+        Role role = node.role();
+        return role.isLoadBalanced() && doubled(role) ? Optional.of(endpoint(role)) : Optional.empty();
+    }
+
+    private Endpoint endpoint(Role role) {
+        return spec.endpoint(role)
+                .orElseThrow(() -> new IllegalStateException(role + " is doubled but has no load-balancer endpoint"));
+    }
+
+    /**
+     * Where a node itself binds (Thrift) and clusters: the spec's {@code address} when it names one,
+     * else the node's host. Peer URLs never use it: they name the host.
+     */
+    static String ownAddress(Node node) {
+        return node.address() != null ? node.address() : node.host();
     }
 
     static String managementUrl(Node node) {

@@ -55,6 +55,13 @@ record Rendered(ClusterSpec spec, Path home, Bundle bundle) {
         return found.get(0).text(read(file));
     }
 
+    /** An attribute of the one active element at {@code xpath}, or null when it has none. */
+    String attribute(String file, String xpath, String name) {
+        List<XmlElement> found = active(file, xpath);
+        assertThat(found).as("%s in %s of %s", xpath, file, bundle.node()).hasSize(1);
+        return found.get(0).attribute(name).map(XmlElement.Attribute::value).orElse(null);
+    }
+
     String property(String file, String key) {
         Properties p = new Properties();
         try (var in = Files.newInputStream(home.resolve(file))) {

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * A home read as API-M 2.2.0 reads it at start-up: who this node is, which keys its listeners
  * present, what it trusts, and which peers it needs now (start-time) or later (only logged).
  *
+ * @param ownHost        this node's own name: axis2.xml {@code localMemberHost} when clustering is on (a
+ *                       doubled node's HostName names its load-balancer endpoint), else carbon.xml HostName
  * @param primary        carbon.xml {@code Security/KeyStore}: the primary key (identity, signing)
  * @param trust          carbon.xml {@code Security/TrustStore}
  * @param managementTls  catalina-server.xml HTTPS connector: the key of 9443
@@ -33,7 +35,7 @@ import java.util.regex.Pattern;
  *                       (null when axis2.xml has no PassThrough HTTPS receiver, as on a traffic manager)
  * @param dataBridgeTls  data-bridge-config.xml keystore, else the primary: the key of 9711
  */
-public record NodeConfig(Path home, Profile profile, int offset, String hostName, InetAddress bindAddress,
+public record NodeConfig(Path home, Profile profile, int offset, String ownHost, InetAddress bindAddress,
                          StoreRef primary, StoreRef trust, StoreRef managementTls, StoreRef passThroughTls,
                          StoreRef dataBridgeTls, List<Peer> startPeers, List<Peer> laterPeers, Duration startDelay) {
 
@@ -57,7 +59,8 @@ public record NodeConfig(Path home, Profile profile, int offset, String hostName
     public static NodeConfig read(Path home, String profileName, Integer offsetOverride, Map<String, String> env) {
         Profile profile = Profile.of(profileName);
         ConfXml carbon = ConfXml.read(home.resolve(CARBON));
-        String hostName = carbon.text("HostName").filter(s -> !s.isEmpty()).orElse(null);
+        String ownHost = Clustering.read(home).map(Clustering::localMemberHost)
+                .or(() -> carbon.text("HostName").filter(s -> !s.isEmpty())).orElse(null);
         int offset = offsetOverride != null ? offsetOverride
                 : carbon.text("Ports", "Offset").map(s -> parseInt(s, CARBON + " Ports/Offset")).orElse(0);
         StoreRef primary = new StoreRef(location(home, carbon.text("Security", "KeyStore", "Location"), CARBON + " Security/KeyStore/Location"),
@@ -68,16 +71,16 @@ public record NodeConfig(Path home, Profile profile, int offset, String hostName
         StoreRef trust = new StoreRef(location(home, carbon.text("Security", "TrustStore", "Location"), CARBON + " Security/TrustStore/Location"),
                 carbon.text("Security", "TrustStore", "Type").orElse("JKS"),
                 carbon.text("Security", "TrustStore", "Password").orElse(null), null, null, CARBON + " Security/TrustStore");
-        NodeConfig partial = new NodeConfig(home, profile, offset, hostName, bindAddress(hostName), primary, trust,
+        NodeConfig partial = new NodeConfig(home, profile, offset, ownHost, bindAddress(ownHost), primary, trust,
                 managementTls(home), passThroughTls(home), dataBridgeTls(home, primary), List.of(), List.of(), startDelay(home, env));
         Peers peers = new Peers(partial, ConfXml.read(home.resolve(API_MANAGER)));
-        return new NodeConfig(home, profile, offset, hostName, partial.bindAddress(), primary, trust, partial.managementTls(),
+        return new NodeConfig(home, profile, offset, ownHost, partial.bindAddress(), primary, trust, partial.managementTls(),
                 partial.passThroughTls(), partial.dataBridgeTls(), peers.startTime(), peers.later(), partial.startDelay());
     }
 
-    /** The name peers use for this node: carbon.xml HostName, else localhost (as the product's URLs say). */
+    /** This node's own name ({@link #ownHost()}), else localhost (as the product's URLs say). */
     public String host() {
-        return hostName != null ? hostName : "localhost";
+        return ownHost != null ? ownHost : "localhost";
     }
 
     public int port(Listener listener) {
@@ -94,17 +97,18 @@ public record NodeConfig(Path home, Profile profile, int offset, String hostName
     }
 
     /**
-     * The address the listeners bind: HostName when it is an IP literal or resolves to an address
-     * of this machine, else every address (Carbon binds 0.0.0.0 unless told otherwise).
+     * The address the listeners bind: the node's own name when it is an IP literal or resolves to
+     * an address of this machine, else every address (Carbon binds 0.0.0.0 unless told otherwise).
+     * Never a load-balancer endpoint: that is another host's.
      */
-    static InetAddress bindAddress(String hostName) {
+    static InetAddress bindAddress(String ownHost) {
         InetAddress any = anyAddress();
-        if (hostName == null) {
+        if (ownHost == null) {
             return any;
         }
         try {
-            for (InetAddress address : InetAddress.getAllByName(hostName)) {
-                if (isIpLiteral(hostName) || address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null) {
+            for (InetAddress address : InetAddress.getAllByName(ownHost)) {
+                if (isIpLiteral(ownHost) || address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null) {
                     return address;
                 }
             }
