@@ -1,7 +1,6 @@
 package io.apimfleet.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.protocol.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,10 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +54,14 @@ class ClusterApplyTest {
         }
     }
 
+    /** {@code fleet apply --yes}: these nodes are single, and the tests restart them on purpose. */
     private Launched apply(String specName, String yaml, String... extra) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--yes"));
+        args.addAll(List.of(extra));
+        return applyAsGiven(specName, yaml, args.toArray(String[]::new));
+    }
+
+    private Launched applyAsGiven(String specName, String yaml, String... extra) throws InterruptedException {
         Path spec = cluster.writeSpec(specName, yaml);
         List<String> args = new ArrayList<>(List.of("apply", "-f", spec.toString(), "--state", cluster.state.toString(),
                 "--secrets", cluster.secretsFile().toString()));
@@ -130,14 +134,7 @@ class ClusterApplyTest {
     @Test
     @Order(3)
     void eachStandInPresentsACertificateForItsOwnHostFromTheProductCa() throws Exception {
-        X509Certificate productCa = ControllerState.open(cluster.state).productCa().certificate();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("product-ca", productCa);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, factory.getTrustManagers(), null);
+        SSLContext tls = ProductCaTrust.of(cluster.state);
         for (Map.Entry<String, String> node : LocalCluster.NODES.entrySet()) {
             try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(node.getValue(), 9443)) {
                 var parameters = socket.getSSLParameters();
@@ -307,6 +304,14 @@ class ClusterApplyTest {
         JsonNode status = Json.mapper().readTree(Launched.run(dir.resolve("logs/rollout-status.log"), "fleet", "rollout", "history",
                 "--state", cluster.state.toString(), "--output", "json"));
         assertThat(status.get(status.size() - 1).path("state").asText()).isEqualTo("aborted");
+
+        Launched resumed = Launched.start(dir.resolve("logs/resume.log"), "fleet", "rollout", "resume", "--state", cluster.state.toString());
+        assertThat(resumed.process().waitFor(120, TimeUnit.SECONDS)).as(resumed.output()).isTrue();
+        assertThat(resumed.process().exitValue()).as(resumed.output()).isZero();
+        assertThat(resumed.output()).contains("succeeded");
+        JsonNode after = Json.mapper().readTree(Launched.run(dir.resolve("logs/rollout-history.log"), "fleet", "rollout", "history",
+                "--state", cluster.state.toString(), "--output", "json"));
+        assertThat(after.get(after.size() - 1).path("source").asText()).endsWith("(resumes rollout " + status.get(status.size() - 1).path("id").asLong() + ")");
     }
 
     @Test
@@ -322,5 +327,92 @@ class ClusterApplyTest {
         assertThat(again.process().exitValue()).as(again.output()).isZero();
         assertThat(again.output()).contains("no changes");
         System.out.println("re-apply after a controller restart: " + (System.nanoTime() - started) / 1_000_000 + " ms, no changes");
+    }
+
+    @Test
+    @Order(11)
+    void aChangeThatRestartsARolesOnlyNodeIsRefusedWithoutYesAndChangesNothing() throws Exception {
+        awaitAllHealthy();
+        long before = cluster.journal().size();
+        Launched apply = applyAsGiven("gateway-heavier.yaml", cluster.spec(TEST_ROLLOUT, "").replace("default: 64m }", "default: 64m, store: 72m, gateway: 80m }"));
+        assertThat(apply.process().exitValue()).as(apply.output()).isEqualTo(5);
+        assertThat(apply.output()).contains("gateway has one node (gw1): it is unavailable while it restarts").contains("nothing was changed")
+                .contains("--yes");
+        assertThat(cluster.journal().stream().skip(before).map(e -> e.path("type").asText())).doesNotContain("rollout.started", "bundle.applied");
+    }
+
+    @Test
+    @Order(12)
+    void aPausedRolloutHoldsBetweenBatchesUntilResumed() throws Exception {
+        awaitAllHealthy();
+        java.util.concurrent.atomic.AtomicReference<String> statusWhilePaused = new java.util.concurrent.atomic.AtomicReference<>("");
+        onEvent(e -> is(e, "rollout.phase", "phase", "key-manager") && is(e, "rollout.phase", "state", "started"),
+                e -> Launched.run(dir.resolve("logs/pause.log"), "fleet", "rollout", "pause", "--state", cluster.state.toString()));
+        onEvent(e -> e.path("type").asText().equals("rollout.paused"), e -> {
+            statusWhilePaused.set(Launched.run(dir.resolve("logs/status-paused.log"), "fleet", "rollout", "status", "--state", cluster.state.toString()));
+            Launched.run(dir.resolve("logs/resume-paused.log"), "fleet", "rollout", "resume", "--detach", "--state", cluster.state.toString());
+        });
+        Launched apply = apply("heavier.yaml", cluster.spec(TEST_ROLLOUT, "").replace("default: 64m }", "default: 72m }"));
+
+        assertThat(apply.process().exitValue()).as(apply.output()).isZero();
+        assertThat(statusWhilePaused.get()).contains(": paused");
+        List<String> types = ofRollout(cluster.journal(), lastRollout(cluster.journal())).stream().map(e -> e.path("type").asText()).toList();
+        assertThat(types).containsSubsequence("rollout.paused", "rollout.resumed", "rollout.finished");
+        assertThat(apply.output()).contains("paused before").contains("resumed with");
+    }
+
+    /** Every file the bundles manage, per node: path to content hash (logs and pid files are the product's, not ours). */
+    private Map<String, Map<String, String>> managedFiles() throws java.io.IOException {
+        Map<String, Map<String, String>> all = new LinkedHashMap<>();
+        for (String node : LocalCluster.NODES.keySet()) {
+            Path home = cluster.home(node);
+            Map<String, String> files = new java.util.TreeMap<>();
+            for (String tree : List.of("repository/conf", "repository/resources/security", "repository/deployment", "repository/components/lib", "bin")) {
+                Path root = home.resolve(tree);
+                if (!Files.isDirectory(root)) {
+                    continue;
+                }
+                try (var walk = Files.walk(root)) {
+                    for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                        files.put(home.relativize(file).toString(), io.apimfleet.protocol.ContentHash.of(Files.readAllBytes(file)));
+                    }
+                }
+            }
+            all.put(node, files);
+        }
+        return all;
+    }
+
+    @Test
+    @Order(13)
+    void undoReturnsEveryNodeToByteIdenticalFilesOfThePreviousRevision() throws Exception {
+        awaitAllHealthy();
+        String previous = cluster.spec(TEST_ROLLOUT, "").replace("default: 64m }", "default: 72m }");
+        assertThat(apply("before-jwt.yaml", previous).process().exitValue()).isZero();
+        Map<String, Map<String, String>> before = managedFiles();
+        Launched jwt = apply("jwt.yaml", previous + "options: { jwt: true }\n");
+        assertThat(jwt.process().exitValue()).as(jwt.output()).isZero();
+        assertThat(managedFiles()).as("the change must change files, or this test proves nothing").isNotEqualTo(before);
+
+        long started = System.nanoTime();
+        Launched undo = Launched.start(dir.resolve("logs/undo.log"), "fleet", "rollout", "undo", "--state", cluster.state.toString());
+        assertThat(undo.process().waitFor(120, TimeUnit.SECONDS)).as(undo.output()).isTrue();
+        long wallMs = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(undo.process().exitValue()).as(undo.output()).isZero();
+        assertThat(managedFiles()).isEqualTo(before);
+        JsonNode history = Json.mapper().readTree(Launched.run(dir.resolve("logs/undo-history.log"), "fleet", "rollout", "history",
+                "--state", cluster.state.toString(), "--output", "json"));
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.path("undoes").asLong()).isEqualTo(history.get(history.size() - 2).path("id").asLong());
+        assertThat(last.path("state").asText()).isEqualTo("succeeded");
+        awaitAllHealthy();
+        System.out.println("fleet rollout undo of options.jwt: " + wallMs + " ms, nodes " + last.path("changed") + " back to byte-identical files");
+        System.out.println(undo.output());
+
+        Launched again = Launched.start(dir.resolve("logs/undo-again.log"), "fleet", "rollout", "undo", "--state", cluster.state.toString());
+        assertThat(again.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.process().exitValue()).isEqualTo(5);
+        assertThat(again.output()).contains("already undid rollout");
     }
 }

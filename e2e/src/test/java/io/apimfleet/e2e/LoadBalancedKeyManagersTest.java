@@ -1,20 +1,16 @@
 package io.apimfleet.e2e;
 
-import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.protocol.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -76,7 +72,7 @@ class LoadBalancedKeyManagersTest {
         assertThat(apply.process().exitValue()).as(apply.output() + cluster.logs()).isZero();
         assertThat(apply.output()).containsSubsequence("phase load-balancer: started", "lb1: healthy", "phase key-manager: started");
 
-        HttpClient client = HttpClient.newBuilder().sslContext(trusting(ControllerState.open(cluster.state))).build();
+        HttpClient client = HttpClient.newBuilder().sslContext(ProductCaTrust.of(cluster.state)).build();
         HttpRequest identity = HttpRequest.newBuilder(URI.create("https://127.0.0.20:9443/standin/identity")).timeout(Duration.ofSeconds(5)).build();
         // HAProxy marks a backend up after two passing health checks (2 s apart): the key managers started after it.
         // Bounded: one request per 100 ms for at most 30 s.
@@ -136,16 +132,5 @@ class LoadBalancedKeyManagersTest {
         System.out.println("load-balanced key managers: both answered through HAProxy " + bothAfterMs + " ms after the rollout ended ("
                 + sent.get() + " requests); "
                 + apply.output().lines().filter(l -> l.contains("phase")).toList());
-    }
-
-    private static SSLContext trusting(ControllerState state) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("product-ca", state.productCa().certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, factory.getTrustManagers(), null);
-        return tls;
     }
 }

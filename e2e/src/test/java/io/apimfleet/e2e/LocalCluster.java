@@ -86,6 +86,10 @@ final class LocalCluster implements AutoCloseable {
         for (String node : hosts.keySet()) {
             if (LOAD_BALANCER.equals(roles.get(node))) {
                 Files.createDirectories(home(node));
+                // nginx started by a root agent runs its workers as nobody: they need search permission down to the home
+                for (Path path : List.of(dir, home(node).getParent())) {
+                    Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                }
                 Files.setPosixFilePermissions(home(node), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             } else {
                 Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay,
@@ -115,6 +119,16 @@ final class LocalCluster implements AutoCloseable {
     /** Stops the controller (SIGTERM) and starts it again on the same state; waits until every agent is back. */
     void restartController() {
         controller.close();
+        startController();
+        awaitAllConnected(Duration.ofSeconds(30));
+    }
+
+    /** SIGKILL to the controller, as a crash would do; then it starts again on the same state and every agent comes back. */
+    void crashAndRestartController() throws InterruptedException {
+        controller.process().destroyForcibly();
+        if (!controller.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("the controller did not die of SIGKILL within 10 s");
+        }
         startController();
         awaitAllConnected(Duration.ofSeconds(30));
     }
@@ -246,20 +260,25 @@ final class LocalCluster implements AutoCloseable {
     public void close() {
         running.forEach(Launched::close);
         for (String node : hosts.keySet()) {
-            Path pid = home(node).resolve(LOAD_BALANCER.equals(roles.get(node)) ? "haproxy.pid" : "wso2carbon.pid");
-            try {
-                if (Files.exists(pid)) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(p -> {
-                        p.destroy();
-                        p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
-                            p.destroyForcibly();
-                            return p;
-                        }).join();
-                    });
-                }
-            } catch (IOException | NumberFormatException e) {
-                // nothing running there
+            for (String pidFile : LOAD_BALANCER.equals(roles.get(node)) ? List.of("haproxy.pid", "nginx.pid") : List.of("wso2carbon.pid")) {
+                stop(home(node).resolve(pidFile));
             }
+        }
+    }
+
+    private static void stop(Path pid) {
+        try {
+            if (Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(p -> {
+                    p.destroy();
+                    p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
+                        p.destroyForcibly();
+                        return p;
+                    }).join();
+                });
+            }
+        } catch (IOException | NumberFormatException e) {
+            // nothing running there
         }
     }
 }

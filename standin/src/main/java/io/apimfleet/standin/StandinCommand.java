@@ -2,6 +2,7 @@ package io.apimfleet.standin;
 
 import io.apimfleet.standin.config.ConfigException;
 import io.apimfleet.standin.config.Durations;
+import io.apimfleet.standin.config.JvmOptions;
 import io.apimfleet.standin.config.NodeConfig;
 import io.apimfleet.standin.home.MakeHome;
 import io.apimfleet.standin.server.StandinLog;
@@ -123,6 +124,7 @@ public final class StandinCommand {
         StandinLog log = new StandinLog(home, out);
         StandinServer server = null;
         try {
+            JvmOptions.check(System.getenv());
             NodeConfig config = NodeConfig.read(home, profile, offset, System.getenv());
             server = new StandinServer(config, log);
             server.start();

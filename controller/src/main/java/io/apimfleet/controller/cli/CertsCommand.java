@@ -1,5 +1,7 @@
 package io.apimfleet.controller.cli;
 
+import io.apimfleet.controller.client.ControllerClient;
+
 import io.apimfleet.controller.pki.CertificateInventory;
 import io.apimfleet.controller.pki.CertificateRow;
 import io.apimfleet.controller.pki.ControllerState;
@@ -51,6 +53,8 @@ final class CertsCommand extends CommandGroup {
                     "                        certificate at its next apply, and peers' trust stores follow",
                     "  --primary             re-issue the cluster's primary certificate for the SAME key (names, validity):",
                     "                        the primary key is never replaced, data encrypted with it would become unreadable",
+                    "  --apply               then roll it out: fleet apply of the same spec, one node at a time behind the",
+                    "                        load balancer, each health-gated (exit 5 when that rollout fails)",
                     "Agent identity certificates renew themselves at two thirds of their life."})
     static final class Rotate implements Callable<Integer> {
         @Spec
@@ -71,6 +75,19 @@ final class CertsCommand extends CommandGroup {
         @picocli.CommandLine.Option(names = "--primary", description = "re-issue the primary certificate (same key)")
         boolean primary;
 
+        @picocli.CommandLine.Option(names = "--apply",
+                description = "then roll the new keys and certificates out at once: fleet apply of the same spec, one node at a time behind the load balancer")
+        boolean apply;
+
+        @picocli.CommandLine.Option(names = {"-y", "--yes"}, description = "with --apply: accept that a role with one running node restarts (as fleet apply --yes)")
+        boolean yes;
+
+        @Mixin
+        ControllerOption controller;
+
+        @Mixin
+        OutputOption output;
+
         @Override
         public Integer call() {
             if ((node != null ? 1 : 0) + (all ? 1 : 0) + (primary ? 1 : 0) != 1) {
@@ -83,8 +100,19 @@ final class CertsCommand extends CommandGroup {
                 var certificate = keys.reissuePrimaryCertificate();
                 out.printf("primary certificate of %s re-issued for the same key: serial %s, valid until %s%n",
                         cluster.cluster(), certificate.getSerialNumber().toString(16), certificate.getNotAfter().toInstant());
+            } else {
+                retire(keys, cluster, out);
+            }
+            if (!apply) {
                 return 0;
             }
+            ControllerClient client = controller.client(state, "fleet certs rotate --apply");
+            io.apimfleet.controller.rollout.Rollouts.Started started = ControllerOption.sendingSpec("fleet certs rotate --apply",
+                    FleetCommand.EXIT_ROLLOUT_FAILED, () -> client.apply(file, SpecFile.text(file), java.util.Map.of(), yes));
+            return RolloutProgress.follow("fleet certs rotate --apply", client, started, out, output.json(), false);
+        }
+
+        private void retire(ProductKeys keys, ClusterSpec cluster, java.io.PrintWriter out) {
             java.util.List<String> nodes = all
                     ? cluster.nodes().stream().filter(n -> n.role().isApim()).map(n -> n.name()).toList()
                     : java.util.List.of(node);
@@ -97,7 +125,6 @@ final class CertsCommand extends CommandGroup {
                     throw new UserError("fleet certs rotate: " + e.getMessage());
                 }
             }
-            return 0;
         }
     }
 }

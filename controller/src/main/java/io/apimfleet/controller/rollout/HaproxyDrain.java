@@ -59,6 +59,16 @@ final class HaproxyDrain implements LoadBalancerDrain {
                         + deadline.toSeconds() + " s (its health check: GET /carbon/admin/login.jsp, verified TLS)")));
     }
 
+    /** {@code ready} for every fronted node: HAProxy keeps a runtime drain until it restarts, whoever asked for it. */
+    @Override
+    public Future<Void> restoreAll() {
+        Future<Void> all = Future.succeededFuture();
+        for (String node : spec.nodes().stream().map(n -> n.name()).filter(this::fronts).toList()) {
+            all = all.compose(v -> admin("set server " + server(node) + " state ready"));
+        }
+        return all;
+    }
+
     private String server(String node) {
         return spec.node(node).orElseThrow().role().yamlName() + "/" + node;
     }

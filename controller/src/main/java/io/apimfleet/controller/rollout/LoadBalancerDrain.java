@@ -40,4 +40,10 @@ interface LoadBalancerDrain {
 
     /** The node is in rotation again (within {@code deadline}, else a {@link RolloutFailure}). */
     Future<Void> putBack(String node, Duration deadline);
+
+    /**
+     * Every fronted node back in rotation, whatever an earlier rollout left (its controller may
+     * have died with a node drained). Called once the load balancer runs, before the first drain.
+     */
+    Future<Void> restoreAll();
 }

@@ -95,6 +95,8 @@ final class RolloutRun {
     private RolloutRecord record;
     private boolean aborted;
     private Promise<Void> resumed;
+    /** Whether the load balancer was told to take every fronted node back in rotation (once, before the first drain). */
+    private boolean restored;
     private long startedNanos;
 
     RolloutRun(Vertx vertx, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests, ClusterRender render,
@@ -171,6 +173,10 @@ final class RolloutRun {
             return Future.failedFuture(new RolloutFailure("aborted before phase " + phases.get(index).name()));
         }
         Phase phase = phases.get(index);
+        if (drain.isPresent() && !restored && phase.nodes().stream().anyMatch(drain.get()::fronts)) {
+            restored = true;
+            return drain.get().restoreAll().compose(v -> phases(rendered, index));
+        }
         long phaseStarted = System.nanoTime();
         emit(FleetEvent.ROLLOUT_PHASE, fields("phase", phase.name(), "state", "started", "nodes", phase.nodes()));
         List<String> failures = new ArrayList<>();

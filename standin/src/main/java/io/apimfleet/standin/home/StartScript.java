@@ -34,7 +34,7 @@ final class StartScript {
                 #   sh bin/wso2server.sh [-Dprofile=NAME] [-DportOffset=N]         foreground: this process becomes the server
                 #   sh bin/wso2server.sh [-Dprofile=NAME] [-DportOffset=N] start   background (nohup), returns at once
                 #   sh bin/wso2server.sh stop                                       TERM to the pid in wso2carbon.pid, then waits
-                # JVM_MEM_OPTS is ignored on purpose: the recipes size it for the real product.
+                # JVM_MEM_OPTS sizes the real product, not the stand-in: it only refuses a heap the JVM would refuse.
                 script=$(readlink -f "$0" 2>/dev/null || echo "$0")
                 CARBON_HOME=$(cd "$(dirname "$script")/.." && pwd -P)
                 STANDIN_JAVA=%s
