@@ -12,5 +12,6 @@ fi
 # Small heap, serial GC and C1 only: these are short commands and light daemons, not a server farm.
 # Each command may set DEFAULT_JAVA_OPTS; FLEET_JAVA_OPTS overrides both.
 : "${FLEET_JAVA_OPTS:=${DEFAULT_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}}"
+# apim.fleet.home: the distribution's folder, for commands that run its other commands (fleet demo).
 # shellcheck disable=SC2086
-exec "$java" $FLEET_JAVA_OPTS -cp "$app_home/lib/*" "$MAIN_CLASS" "$@"
+exec "$java" $FLEET_JAVA_OPTS "-Dapim.fleet.home=$app_home" -cp "$app_home/lib/*" "$MAIN_CLASS" "$@"
