@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
         subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class,
                 CertsCommand.class, ControllerCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class,
-                NodeCommand.class, ApplyCommand.class, RolloutCommand.class, SecretCommand.class, DemoCommand.class},
+                NodeCommand.class, ApplyCommand.class, RolloutCommand.class, SecretCommand.class, DemoCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad input (options, spec file, state directory)",
                 "3:the controller could not be reached or refused the request", "4:the agent could not do it (not connected, no answer, refused)",

@@ -27,7 +27,7 @@ final class SecretCommand extends CommandGroup {
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Stores a secret; its value is asked for without echo on a terminal, else read from standard input",
                     "(one trailing newline is dropped), never taken from the command line.",
-                    "Example: printf %s \"$PW\" | fleet secret set admin-password"})
+                    "Example: printf %%s \"$PW\" | fleet secret set admin-password"})
     static final class Set implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -193,14 +193,17 @@ final class RolloutRun {
 
     /**
      * The phase's nodes in groups that may be out of service together: all at once when none of
-     * them runs yet (nothing serves), else {@code rollout.maxUnavailable} at a time.
+     * them runs yet (nothing serves), else {@code rollout.maxUnavailable} at a time, the nodes
+     * that do not run yet first: a node just added serves before its running twin is taken out.
      */
     private List<List<String>> batches(Phase phase) {
-        boolean serving = phase.nodes().stream().anyMatch(n -> ClusterPlan.running(live, n));
-        int size = serving ? Math.max(1, settings.maxUnavailable()) : phase.nodes().size();
+        List<String> nodes = new ArrayList<>(phase.nodes());
+        nodes.sort(java.util.Comparator.comparing((String n) -> ClusterPlan.running(live, n)));   // stable: spec order otherwise
+        boolean serving = nodes.stream().anyMatch(n -> ClusterPlan.running(live, n));
+        int size = serving ? Math.max(1, settings.maxUnavailable()) : nodes.size();
         List<List<String>> batches = new ArrayList<>();
-        for (int i = 0; i < phase.nodes().size(); i += size) {
-            batches.add(phase.nodes().subList(i, Math.min(phase.nodes().size(), i + size)));
+        for (int i = 0; i < nodes.size(); i += size) {
+            batches.add(nodes.subList(i, Math.min(nodes.size(), i + size)));
         }
         return batches;
     }
@@ -344,12 +347,17 @@ final class RolloutRun {
         });
     }
 
-    /** A node taken out of the load balancer goes back in, and the rollout waits until it is UP there. */
+    /**
+     * A node taken out of the load balancer goes back in, and one it fronts that just started
+     * joins it: either way the rollout waits until the load balancer has it in service, so the
+     * next node of the role is not taken out before this one serves.
+     */
     private Future<Void> putBack(String node) {
-        if (!drained.remove(node)) {
+        boolean wasDrained = drained.remove(node);
+        if (!wasDrained && (drain.isEmpty() || !drain.get().fronts(node))) {
             return Future.succeededFuture();
         }
-        step(node, "re-enabling", Map.of());
+        step(node, wasDrained ? "re-enabling" : "joining", Map.of());
         return drain.orElseThrow().putBack(node, settings.healthyDeadline()).map(v -> {
             step(node, "in-service", Map.of());
             return null;
