@@ -14,13 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,12 +56,7 @@ class AddingTwinsTest {
                 jvm: { heap: { default: 64m } }
                 nodes:
                 """.formatted(System.getProperty("java.home")));
-        cluster.hosts.forEach((node, host) -> {
-            if (doubled || List.of("km1", "pub1", "store1", "tm1", "gw1").contains(node)) {
-                yaml.append("  - { name: ").append(node).append(", role: ").append(cluster.roles.get(node)).append(", host: ").append(host)
-                        .append(", home: \"").append(cluster.home(node)).append("\" }\n");
-            }
-        });
+        yaml.append(cluster.nodeLines(node -> doubled || List.of("km1", "pub1", "store1", "tm1", "gw1").contains(node)));
         if (doubled) {
             yaml.append("""
                     loadBalancer:
@@ -81,16 +74,10 @@ class AddingTwinsTest {
         assumeThat(Files.isExecutable(Launched.DIST.resolve("bin/apim-standin"))).as("built distribution at " + Launched.DIST).isTrue();
         assumeThat(Files.isExecutable(Path.of("/usr/sbin/haproxy")) || Files.isExecutable(Path.of("/usr/bin/haproxy")))
                 .as("SKIPPED: haproxy is not installed (apt-get install -y haproxy; .ci/run does it)").isTrue();
-        Map<String, String> hosts = new LinkedHashMap<>();
-        Map<String, String> roles = new LinkedHashMap<>();
         String[][] nodes = {{"km1", "127.0.0.51", "key-manager"}, {"km2", "127.0.0.52", "key-manager"}, {"pub1", "127.0.0.53", "publisher"},
                 {"pub2", "127.0.0.54", "publisher"}, {"store1", "127.0.0.55", "store"}, {"tm1", "127.0.0.56", "traffic-manager"},
                 {"gw1", "127.0.0.57", "gateway"}, {"lb1", BALANCER, LocalCluster.LOAD_BALANCER}};
-        for (String[] node : nodes) {
-            hosts.put(node[0], node[1]);
-            roles.put(node[0], node[2]);
-        }
-        cluster = new LocalCluster(dir, "0.5s", hosts, roles);
+        cluster = new LocalCluster(dir, "0.5s", nodes);
         Launched five = apply("five.yaml", spec(false));
         assertThat(five.process().exitValue()).as(five.output() + cluster.logs()).isZero();
 
@@ -167,13 +154,6 @@ class AddingTwinsTest {
     }
 
     private Launched apply(String name, String yaml) throws InterruptedException {
-        Path file = cluster.writeSpec(name, yaml);
-        Launched apply = Launched.start(dir.resolve("logs/apply-" + name + ".log"), "fleet", "apply", "-f", file.toString(), "--yes",
-                "--state", cluster.state.toString(), "--secrets", cluster.secretsFile().toString());
-        if (!apply.process().waitFor(180, TimeUnit.SECONDS)) {
-            apply.close();
-            throw new AssertionError("fleet apply " + name + " did not finish within 180 s:\n" + apply.output() + cluster.logs());
-        }
-        return apply;
+        return cluster.apply(name, yaml, "--yes");
     }
 }

@@ -62,16 +62,7 @@ class ClusterApplyTest {
     }
 
     private Launched applyAsGiven(String specName, String yaml, String... extra) throws InterruptedException {
-        Path spec = cluster.writeSpec(specName, yaml);
-        List<String> args = new ArrayList<>(List.of("apply", "-f", spec.toString(), "--state", cluster.state.toString(),
-                "--secrets", cluster.secretsFile().toString()));
-        args.addAll(List.of(extra));
-        Launched apply = Launched.start(dir.resolve("logs/apply-" + specName + "-" + System.nanoTime() + ".log"), "fleet", args.toArray(String[]::new));
-        if (!apply.process().waitFor(120, TimeUnit.SECONDS)) {
-            apply.close();
-            throw new AssertionError("fleet apply did not finish within 120 s:\n" + apply.output() + cluster.logs());
-        }
-        return apply;
+        return cluster.apply(specName, yaml, extra);
     }
 
     private static List<JsonNode> ofRollout(List<JsonNode> journal, long rollout) {

@@ -73,6 +73,19 @@ final class LocalCluster implements AutoCloseable {
         return roles;
     }
 
+    /** Any cluster: one {@code {name, host, role}} per node, in start order. */
+    LocalCluster(Path dir, String startDelay, String[][] nodes) throws IOException {
+        this(dir, startDelay, column(nodes, 1), column(nodes, 2));
+    }
+
+    private static Map<String, String> column(String[][] nodes, int index) {
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (String[] node : nodes) {
+            byName.put(node[0], node[index]);
+        }
+        return byName;
+    }
+
     /** Any cluster: {@code hosts} and {@code roles} by node name, in start order. */
     LocalCluster(Path dir, String startDelay, Map<String, String> hosts, Map<String, String> roles) throws IOException {
         this.dir = dir;
@@ -159,13 +172,40 @@ final class LocalCluster implements AutoCloseable {
                 jvm: { heap: { default: 64m } }
                 nodes:
                 """.formatted(System.getProperty("java.home")));
-        NODES.forEach((node, host) -> yaml.append("  - { name: ").append(node).append(", role: ").append(role(node))
-                .append(", host: ").append(host).append(", home: \"").append(home(node)).append("\" }\n"));
+        yaml.append(nodeLines(node -> true));
         yaml.append("rollout: ").append(rollout).append('\n');
         if (!extra.isEmpty()) {
             yaml.append(extra).append('\n');
         }
         return yaml.toString();
+    }
+
+    /** The spec's {@code nodes:} entries of this cluster's nodes that {@code included} accepts, each with its home. */
+    String nodeLines(java.util.function.Predicate<String> included) {
+        StringBuilder lines = new StringBuilder();
+        hosts.forEach((node, host) -> {
+            if (included.test(node)) {
+                lines.append("  - { name: ").append(node).append(", role: ").append(roles.get(node)).append(", host: ").append(host)
+                        .append(", home: \"").append(home(node)).append("\" }\n");
+            }
+        });
+        return lines.toString();
+    }
+
+    /**
+     * {@code fleet apply -f NAME} of {@code yaml} (written beside the logs) with the cluster's
+     * secrets and {@code extra} options; fails the test when it has not ended within 180 s.
+     */
+    Launched apply(String name, String yaml, String... extra) throws InterruptedException {
+        Path spec = writeSpec(name, yaml);
+        List<String> args = new ArrayList<>(List.of("apply", "-f", spec.toString(), "--state", state.toString(), "--secrets", secretsFile().toString()));
+        args.addAll(List.of(extra));
+        Launched apply = Launched.start(dir.resolve("logs/apply-" + name + "-" + System.nanoTime() + ".log"), "fleet", args.toArray(String[]::new));
+        if (!apply.process().waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
+            apply.close();
+            throw new AssertionError("fleet apply " + name + " did not finish within 180 s:\n" + apply.output() + logs());
+        }
+        return apply;
     }
 
     static String role(String node) {

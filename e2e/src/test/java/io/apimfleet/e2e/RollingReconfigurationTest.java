@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +63,7 @@ class RollingReconfigurationTest {
                 admin: { username: admin, password: "${secret:admin-password}" }
                 nodes:
                 """.formatted(System.getProperty("java.home")));
-        cluster.hosts.forEach((node, host) -> yaml.append("  - { name: ").append(node).append(", role: ").append(cluster.roles.get(node))
-                .append(", host: ").append(host).append(", home: \"").append(cluster.home(node)).append("\" }\n"));
+        yaml.append(cluster.nodeLines(node -> true));
         yaml.append("""
                 loadBalancer:
                   node: lb1
@@ -88,16 +85,10 @@ class RollingReconfigurationTest {
     void rollingChangesLoseNoRequestThroughTheLoadBalancer(String kind) throws Exception {
         assumeThat(Files.isExecutable(Launched.DIST.resolve("bin/apim-standin"))).as("built distribution at " + Launched.DIST).isTrue();
         assumeThat(installed(kind)).as("SKIPPED: " + kind + " is not installed (apt-get install -y " + kind + "; .ci/run does it)").isTrue();
-        Map<String, String> hosts = new LinkedHashMap<>();
-        Map<String, String> roles = new LinkedHashMap<>();
         String[][] nodes = {{"km1", "127.0.0.41", "key-manager"}, {"km2", "127.0.0.42", "key-manager"}, {"pub1", "127.0.0.43", "publisher"},
                 {"pub2", "127.0.0.44", "publisher"}, {"store1", "127.0.0.45", "store"}, {"tm1", "127.0.0.46", "traffic-manager"},
                 {"gw1", "127.0.0.47", "gateway"}, {"lb1", BALANCER_HOST, LocalCluster.LOAD_BALANCER}};
-        for (String[] node : nodes) {
-            hosts.put(node[0], node[1]);
-            roles.put(node[0], node[2]);
-        }
-        cluster = new LocalCluster(dir, "0.5s", hosts, roles);
+        cluster = new LocalCluster(dir, "0.5s", nodes);
         String base = jvm("default: 64m");
 
         Launched first = apply("first.yaml", spec(kind, base));
@@ -172,14 +163,7 @@ class RollingReconfigurationTest {
     }
 
     private Launched apply(String name, String yaml) throws InterruptedException {
-        Path file = cluster.writeSpec(name, yaml);
-        Launched apply = Launched.start(dir.resolve("logs/apply-" + name + ".log"), "fleet", "apply", "-f", file.toString(), "--yes",
-                "--state", cluster.state.toString(), "--secrets", cluster.secretsFile().toString());
-        if (!apply.process().waitFor(180, TimeUnit.SECONDS)) {
-            apply.close();
-            throw new AssertionError("fleet apply " + name + " did not finish within 180 s:\n" + apply.output() + cluster.logs());
-        }
-        return apply;
+        return cluster.apply(name, yaml, "--yes");
     }
 
     private JsonNode lastRollout() throws Exception {

@@ -71,9 +71,8 @@ final class RolloutCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "Stops the running rollout at its next step: nodes finish the step they are in; nothing is rolled back by the abort.")
-    static final class Abort implements Callable<Integer> {
+    /** What abort and pause share: a word to the running rollout, which says what it will do. */
+    abstract static class ToTheRunningRollout implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
@@ -83,39 +82,58 @@ final class RolloutCommand extends CommandGroup {
         @Mixin
         ControllerOption controller;
 
+        abstract String command();
+
+        abstract Optional<RolloutRecord> send(ControllerClient client);
+
+        abstract String said(RolloutRecord rollout);
+
         @Override
         public Integer call() {
-            ControllerClient client = controller.client(state, "fleet rollout abort");
-            Optional<RolloutRecord> aborted = ControllerOption.calling("fleet rollout abort", client::abortRollout);
-            if (aborted.isEmpty()) {
-                throw new UserError("fleet rollout abort: no rollout is running");
-            }
-            spec.commandLine().getOut().println("rollout " + aborted.get().id() + " is stopping; fleet rollout status shows where it ended");
+            ControllerClient client = controller.client(state, command());
+            RolloutRecord rollout = ControllerOption.calling(command(), () -> send(client))
+                    .orElseThrow(() -> new UserError(command() + ": no rollout is running"));
+            spec.commandLine().getOut().println(said(rollout));
             spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true,
-            description = "Holds the running rollout before its next batch of nodes (nodes mid-step finish it first); fleet rollout resume goes on.")
-    static final class Pause implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        StateOption state;
-
-        @Mixin
-        ControllerOption controller;
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Stops the running rollout at its next step: nodes finish the step they are in; nothing is rolled back by the abort.")
+    static final class Abort extends ToTheRunningRollout {
+        @Override
+        String command() {
+            return "fleet rollout abort";
+        }
 
         @Override
-        public Integer call() {
-            ControllerClient client = controller.client(state, "fleet rollout pause");
-            RolloutRecord paused = ControllerOption.calling("fleet rollout pause", client::pauseRollout)
-                    .orElseThrow(() -> new UserError("fleet rollout pause: no rollout is running"));
-            spec.commandLine().getOut().println("rollout " + paused.id() + " holds before its next batch of nodes; fleet rollout status shows when it does");
-            spec.commandLine().getOut().flush();
-            return 0;
+        Optional<RolloutRecord> send(ControllerClient client) {
+            return client.abortRollout();
+        }
+
+        @Override
+        String said(RolloutRecord rollout) {
+            return "rollout " + rollout.id() + " is stopping; fleet rollout status shows where it ended";
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Holds the running rollout before its next batch of nodes (nodes mid-step finish it first); fleet rollout resume goes on.")
+    static final class Pause extends ToTheRunningRollout {
+        @Override
+        String command() {
+            return "fleet rollout pause";
+        }
+
+        @Override
+        Optional<RolloutRecord> send(ControllerClient client) {
+            return client.pauseRollout();
+        }
+
+        @Override
+        String said(RolloutRecord rollout) {
+            return "rollout " + rollout.id() + " holds before its next batch of nodes; fleet rollout status shows when it does";
         }
     }
 

@@ -11,7 +11,7 @@ class CompletionCommandTest {
         FleetRun run = FleetRun.of("completion");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("complete -F _picocli_fleet").contains("fleet")
+        assertThat(run.out()).contains("complete -F _complete_fleet").contains("fleet")
                 .contains("rollout").contains("undo").contains("--yes").contains("demo");
     }
 }
