@@ -1,0 +1,397 @@
+#!/usr/bin/env bash
+# apim-fleet benchmarks (issue 10): builds the distribution, runs real processes of it on
+# loopback addresses 127.0.1.x and 127.0.2.x, prints every figure and writes docs/benchmarks.md.
+#
+#   bench/run.sh                 # everything (about 15 minutes on 2 cores)
+#   flock /tmp/apim-fleet-build.lock bench/run.sh     # on a shared machine: nobody builds meanwhile
+#
+# Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
+# BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 60),
+# BENCH_APPLIES (default 1000), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
+# sections: orchestration footprint plan), BENCH_OUT (default docs/benchmarks.md).
+# Nothing here passes or fails: it measures and reports. Every loop is bounded in count and time.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
+BENCH=$ROOT/bench
+DIST=$ROOT/packaging/target/apim-fleet
+RUNS=${BENCH_RUNS:-5}
+IDLE_SECS=${BENCH_IDLE_SECS:-60}
+APPLIES=${BENCH_APPLIES:-1000}
+PLAN_NODES=${BENCH_PLAN_NODES:-50}
+ONLY=${BENCH_ONLY:-orchestration footprint plan}
+OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
+BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/apim-fleet-bench.XXXX)}
+mkdir -p "$BENCH_DIR"
+T_BEGIN=$(date +%s)
+# 50 agents and their stand-in copies, each with sockets and jars open: well above 1024 descriptors.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+
+say() { echo "bench: $*" >&2; }
+declare -A BREAKDOWN IDLE_RSS_MB APPLIED_RSS_MB
+RESULTS=$BENCH_DIR/results.md   # the figure lines of docs/benchmarks.md, in order
+: >"$RESULTS"
+figure() { echo "$*" >>"$RESULTS"; echo "  $*" >&2; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+pctl() { sort -n | awk -v p="$1" '{a[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int(p/100*NR+0.999); if (i<1) i=1; if (i>NR) i=NR; print a[i]}'; }
+secs() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms/1000}'; }
+elapsed() { echo $(( $(date +%s) - T_BEGIN )); }
+
+# ---------------------------------------------------------------- build and machine
+if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+  say "building (mvn -o -q install -DskipTests -Pbench)"
+  (cd "$ROOT" && mvn -o -q install -DskipTests -Pbench)
+fi
+if ! command -v ansible-playbook >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing ansible-core (apt-get install -y --no-install-recommends ansible-core)"
+    apt-get install -y --no-install-recommends ansible-core >"$BENCH_DIR/apt.log" 2>&1 || say "ansible-core could not be installed: the comparison is skipped"
+  else
+    say "ansible-playbook missing and not root: the Ansible comparison is skipped (apt-get install ansible-core)"
+  fi
+fi
+JAVA_HOME_FOR_STANDIN=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+MACHINE_CPUS=$(nproc)
+MACHINE_CPU_MODEL=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
+MACHINE_MEM=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+MACHINE_JAVA=$(java -version 2>&1 | sed -n 2p)
+MACHINE_KERNEL=$(uname -sr)
+MACHINE_ANSIBLE=$(ansible-playbook --version 2>/dev/null | head -1 || echo "not installed")
+MACHINE_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+MACHINE_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+FLEET_VERSION=$("$DIST/bin/fleet" --version 2>/dev/null | head -1)
+GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+say "machine: $MACHINE_CPUS x $MACHINE_CPU_MODEL, $MACHINE_MEM, $MACHINE_JAVA, load $MACHINE_LOAD; work folder $BENCH_DIR"
+
+# shellcheck source=bench/cluster.sh
+source "$BENCH/cluster.sh"
+trap 'cluster_down' EXIT
+
+# ---------------------------------------------------------------- orchestration and Ansible
+# One five-node stand-in cluster (start delay 0). Each run starts from the same pristine homes
+# (products stopped, homes restored byte for byte), so every run does the whole work: every file
+# edited, every store replaced, five products started in order. Run i: fleet apply, then the
+# Ansible playbook on its own copy of the homes; alternating, in the same run.
+ROLLOUT_SPEC="{ minHealthy: 0s, probeInterval: 100ms, healthyDeadline: 2m }"
+stop_products() {  # stop_products HOMES_DIR: TERM every stand-in there, wait for it to end
+  local dir=$1 n p i
+  for n in $NODES; do
+    p=$(cat "$dir/$n/wso2carbon.pid" 2>/dev/null || true)
+    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  done
+  for n in $NODES; do
+    p=$(cat "$dir/$n/wso2carbon.pid" 2>/dev/null || true)
+    for i in $(seq 1 100); do { [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; } && break; sleep 0.1; done
+    rm -f "$dir/$n/wso2carbon.pid"
+  done
+}
+restore_homes() {  # restore_homes HOMES_DIR: back to the pristine homes, byte for byte
+  local dir=$1 n
+  for n in $NODES; do
+    rm -rf "${dir:?}/$n"; cp -a "$BENCH_DIR/pristine/$n" "$dir/$n"
+  done
+}
+
+if [[ " $ONLY " == *" orchestration "* ]]; then
+  say "orchestration: five-node cluster (start delay 0) on 127.0.1.1-5 [$(elapsed) s]"
+  t0=$(now_ms)
+  cluster_up "$BENCH_DIR/cluster" 0s
+  figure "- five-node cluster set up (controller, 5 stand-in homes, 5 tokens, joins and agents, all connected): $(secs $(( $(now_ms) - t0 ))) s"
+  # Pristine homes: copies made before any apply (the cluster's homes are still untouched).
+  stop_products "$CDIR/homes"
+  mkdir -p "$BENCH_DIR/pristine"
+  for n in $NODES; do cp -a "$CDIR/homes/$n" "$BENCH_DIR/pristine/$n"; done
+  write_spec "$BENCH_DIR/cluster.yaml" "$ROLLOUT_SPEC"
+  echo "admin-password=bench-Admin-pw1" >"$BENCH_DIR/secrets.txt"
+  api /v1/secrets/admin-password -X PUT -H 'Content-Type: application/json' -d '{"value":"bench-Admin-pw1"}' >/dev/null
+
+  # The Ansible side's inputs: fleet render --all of the same spec into copies of the pristine
+  # homes, with the same controller state (product CA, primary key): the files fleet produces.
+  ANSIBLE_OK=0
+  if command -v ansible-playbook >/dev/null; then
+    mkdir -p "$BENCH_DIR/rendered" "$BENCH_DIR/ansible-homes"
+    for n in $NODES; do cp -a "$BENCH_DIR/pristine/$n" "$BENCH_DIR/rendered/$n"; done
+    t0=$(now_ms)
+    if "$DIST/bin/fleet" render -f "$BENCH_DIR/cluster.yaml" --all --homes "$BENCH_DIR/rendered" --controller-state "$CSTATE" \
+        --secrets "$BENCH_DIR/secrets.txt" >"$BENCH_DIR/render.log" 2>&1; then
+      figure "- \`fleet render --all\` of the five-node spec with \`--controller-state\` (the Ansible side's input; not counted in its time): $(secs $(( $(now_ms) - t0 ))) s"
+      {
+        echo "[apim]"
+        for n in $NODES; do
+          profile=$(case ${ROLE[$n]} in key-manager) echo api-key-manager;; publisher) echo api-publisher;;
+              store) echo api-store;; traffic-manager) echo traffic-manager;; *) echo gateway-worker;; esac)
+          echo "$n ansible_connection=local ansible_python_interpreter=/usr/bin/python3 home=$BENCH_DIR/ansible-homes/$n rendered=$BENCH_DIR/rendered/$n profile=$profile addr=${ADDR[$n]} java_home=$JAVA_HOME_FOR_STANDIN ca=$CSTATE/ca/product-ca.crt"
+        done
+      } >"$BENCH_DIR/inventory.ini"
+      ANSIBLE_OK=1
+    else
+      say "fleet render failed (see $BENCH_DIR/render.log): the Ansible comparison is skipped"
+    fi
+  fi
+
+  FLEET_MS=(); ANSIBLE_MS=(); ROLLOUT_S=(); OVERHEAD_S=()
+  for i in $(seq 1 "$RUNS"); do
+    # fleet apply from pristine homes (run 1 also makes each host's TLS key; later runs re-use it)
+    stop_products "$CDIR/homes"; restore_homes "$CDIR/homes"
+    sleep 2   # let the agents notice their products ended
+    t0=$(now_ms)
+    rc=0; timeout 300 "$DIST/bin/fleet" apply -f "$BENCH_DIR/cluster.yaml" --state "$CSTATE" --yes >"$BENCH_DIR/apply-$i.log" 2>&1 || rc=$?
+    t1=$(now_ms)
+    FLEET_MS+=($(( t1 - t0 )))
+    api "/v1/events?since=0" >"$BENCH_DIR/events.ndjson"
+    rid=$(sed -n 's/^rollout \([0-9]*\) of cluster.*/\1/p' "$BENCH_DIR/apply-$i.log" | head -1)
+    if [ -n "$rid" ] && python3 "$BENCH/apply_breakdown.py" "$BENCH_DIR/events.ndjson" "$rid" "$CDIR/homes" "$t0" "$t1" >"$BENCH_DIR/breakdown-$i.json"; then
+      ROLLOUT_S+=("$(jq .rolloutSeconds "$BENCH_DIR/breakdown-$i.json")")
+      OVERHEAD_S+=("$(jq '[.cliWall - .totals.productJvmStart - .totals.productReady] | .[0] * 1000 | round / 1000' "$BENCH_DIR/breakdown-$i.json")")
+    fi
+    say "run $i: fleet apply exit $rc in $(secs "${FLEET_MS[-1]}") s (rollout $rid: $(jq -c '.totals' "$BENCH_DIR/breakdown-$i.json" 2>/dev/null))"
+    stop_products "$CDIR/homes"
+    # the playbook, from the same pristine homes, on the same addresses (the fleet side is stopped)
+    if [ "$ANSIBLE_OK" = 1 ]; then
+      restore_homes "$BENCH_DIR/ansible-homes"
+      t0=$(now_ms)
+      rc=0; timeout 600 ansible-playbook -i "$BENCH_DIR/inventory.ini" "$BENCH/ansible/apim.yml" >"$BENCH_DIR/ansible-$i.log" 2>&1 || rc=$?
+      ANSIBLE_MS+=($(( $(now_ms) - t0 )))
+      say "run $i: ansible-playbook exit $rc in $(secs "${ANSIBLE_MS[-1]}") s"
+      [ "$rc" = 0 ] || { say "the playbook failed: $(tail -30 "$BENCH_DIR/ansible-$i.log")"; }
+      stop_products "$BENCH_DIR/ansible-homes"
+    fi
+  done
+  fm=$(printf '%s\n' "${FLEET_MS[@]}" | median)
+  figure "- **\`fleet apply\`, five-node stand-in cluster, start delay 0, \`minHealthy: 0s\`, \`probeInterval: 100ms\`: median $(secs "$fm") s** of $RUNS (runs: $(for x in "${FLEET_MS[@]}"; do printf '%s ' "$(secs "$x")"; done| sed 's/ $//') s). Method: wall time of the \`fleet apply\` process (JVM start to exit), each run from the pristine homes (products stopped, homes restored byte for byte: every file edited, every store replaced, five products started in order); run 1 also makes every host's TLS key."
+  if [ "${#ROLLOUT_S[@]}" -gt 0 ]; then
+    figure "- rollout alone (journal \`rollout.started\` to \`rollout.finished\`): median $(printf '%s\n' "${ROLLOUT_S[@]}" | median) s"
+    figure "- **orchestration overhead** (apply wall minus the configured start delays, 0 s here) = the apply wall above; wall minus the stand-ins' own start (process start to its \`standin: healthy\` log line, summed over the five): median $(printf '%s\n' "${OVERHEAD_S[@]}" | median) s (runs: ${OVERHEAD_S[*]} s)"
+    # where the time goes, median over runs of each kind's total over the five nodes
+    for k in cliBefore render apply startRequest productJvmStart productReady probeDetection sincePrevious afterLastNode cliAfter; do
+      v=$(for f in "$BENCH_DIR"/breakdown-*.json; do jq -r --arg k "$k" '(.totals[$k] // .[$k]) // empty' "$f"; done | median)
+      BREAKDOWN[$k]=$v
+    done
+    figure ""
+    figure "  | share of one apply (median of the runs, seconds, summed over the five nodes) | s |"
+    figure "  |---|---|"
+    figure "  | CLI before the rollout: JVM start, validation, POST /v1/apply (\`fleet apply\` start to \`rollout.started\`) | ${BREAKDOWN[cliBefore]} |"
+    figure "  | render: TLS CSRs from the five hosts, certificates, five bundles (\`rollout.started\` to \`rollout.rendered\`) | ${BREAKDOWN[render]} |"
+    figure "  | bundle apply on the hosts (\`rollout.node applying\` to \`bundle.applied\`) | ${BREAKDOWN[apply]} |"
+    figure "  | start request (\`bundle.applied\` to \`product.started\`) | ${BREAKDOWN[startRequest]} |"
+    figure "  | stand-in JVM start (\`product.started\` to its \`standin: starting\` log line) | ${BREAKDOWN[productJvmStart]} |"
+    figure "  | stand-in start-up: keys, listeners, start-time dependencies verified (to \`standin: healthy\`; start delay 0) | ${BREAKDOWN[productReady]} |"
+    figure "  | probe detection: stand-in healthy to \`rollout.node healthy\` (probes every 100 ms) | ${BREAKDOWN[probeDetection]} |"
+    figure "  | between nodes/phases (\`healthy\` to the next \`applying\`) | ${BREAKDOWN[sincePrevious]} |"
+    figure "  | last node healthy to \`rollout.finished\` | ${BREAKDOWN[afterLastNode]} |"
+    figure "  | CLI after the rollout (\`rollout.finished\` to the process's exit) | ${BREAKDOWN[cliAfter]} |"
+    figure ""
+  fi
+  if [ "${#ANSIBLE_MS[@]}" -gt 0 ]; then
+    am=$(printf '%s\n' "${ANSIBLE_MS[@]}" | median)
+    ratio=$(awk -v a="$am" -v f="$fm" 'BEGIN {printf "%.2f", a/f}')
+    figure "- **Ansible (\`$MACHINE_ANSIBLE\`, \`bench/ansible/apim.yml\`, local connection per host, serial 1 in start order): median $(secs "$am") s** of $RUNS (runs: $(for x in "${ANSIBLE_MS[@]}"; do printf '%s ' "$(secs "$x")"; done | sed 's/ $//') s), alternating with the \`fleet apply\` runs above on the same pristine homes and addresses. Method: wall time of \`ansible-playbook\`; it copies in the files \`fleet render --all --controller-state\` produced (configuration and stores), removes what the rendered home lacks (web apps pruned, \`registry_TM.xml\` moved), restarts each node with its profile and polls the console every 0.1 s until 200."
+    figure "- **ratio Ansible / fleet apply (medians): $ratio** (goal: >= 5)"
+    RATIO=$ratio
+  fi
+  FLEET_MEDIAN_MS=$fm
+fi
+
+# ---------------------------------------------------------------- agent footprint
+# Agents joined to the same controller, each with its own (empty) home, started with different
+# JVM options at the same time; RSS (VmRSS) and CPU (utime+stime of /proc/PID/stat) sampled.
+declare -A VARIANT_OPTS VARIANT_ENV
+VARIANTS="launcher tuned tuned-xint tuned-xint-noshare tuned-xint-24m launcher-nmt"
+BASE_OPTS=$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$DIST/bin/fleet-agent")
+VARIANT_OPTS[launcher]=$BASE_OPTS
+VARIANT_ENV[launcher]=""
+TUNED="-Xms4m -Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UsePerfData -Xshare:auto -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true -Dvertx.disableDnsResolver=true"
+VARIANT_OPTS[tuned]=$TUNED
+VARIANT_ENV[tuned]="MALLOC_ARENA_MAX=2"
+VARIANT_OPTS[tuned-xint]="$TUNED -Xint"
+VARIANT_ENV[tuned-xint]="MALLOC_ARENA_MAX=2"
+VARIANT_OPTS[tuned-xint-noshare]="${TUNED/-Xshare:auto/-Xshare:off} -Xint"
+VARIANT_ENV[tuned-xint-noshare]="MALLOC_ARENA_MAX=2"
+VARIANT_OPTS[tuned-xint-24m]="${TUNED/-Xmx48m/-Xmx24m} -Xint"
+VARIANT_ENV[tuned-xint-24m]="MALLOC_ARENA_MAX=2"
+# the launcher's options with Native Memory Tracking: where the memory goes (NMT itself costs a little)
+VARIANT_OPTS[launcher-nmt]="$BASE_OPTS -XX:NativeMemoryTracking=summary"
+VARIANT_ENV[launcher-nmt]=""
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+rss_split() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} /^RssShmem:/ {s=$2} END {printf "%.1f / %.1f / %.1f", a/1024, f/1024, s/1024}' "/proc/$1/status" 2>/dev/null; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+if [[ " $ONLY " == *" footprint "* ]]; then
+  if [ -z "${CSTATE:-}" ]; then CDIR=$BENCH_DIR/cluster; CSTATE=$CDIR/controller
+    mkdir -p "$CDIR/logs" "$CDIR/homes" "$CDIR/hosts"; API_PORT=$(free_port); BRIDGE_PORT=$(free_port)
+    "$DIST/bin/fleet" init --state "$CSTATE" --advertise "127.0.0.1:$API_PORT" >"$CDIR/logs/init.log" 2>&1
+    controller_start
+  fi
+  say "agent footprint: variants $VARIANTS, idle ${IDLE_SECS}s, then $APPLIES applies [$(elapsed) s]"
+  declare -A FP_PID
+  k=0
+  for v in $VARIANTS; do
+    k=$((k + 1)); node="idle-$v"
+    mkdir -p "$CDIR/homes/$node"
+    out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$node")
+    token=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
+    hash=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
+    FLEET_JOIN_TOKEN=$token "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
+        --ca-hash "$hash" --state "$CDIR/hosts/$node" --home "$CDIR/homes/$node" >"$CDIR/logs/join-$node.log" 2>&1
+    # shellcheck disable=SC2086
+    env ${VARIANT_ENV[$v]} FLEET_JAVA_OPTS="${VARIANT_OPTS[$v]}" "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$node" \
+        >"$CDIR/logs/agent-$node.log" 2>&1 &
+    FP_PID[$v]=$!; PIDS+=("${FP_PID[$v]}")
+  done
+  # connected: each agent logs "link: connected" at its first pong
+  for i in $(seq 1 300); do
+    c=0; for v in $VARIANTS; do grep -q 'link: connected' "$CDIR/logs/agent-idle-$v.log" && c=$((c + 1)); done
+    [ "$c" = "$(wc -w <<<"$VARIANTS")" ] && break; sleep 0.2
+  done
+  sleep 20   # past start-up (the renewal check runs 10 s after start)
+  declare -A RSS0 RSS1 RSSMAX TICKS0
+  for v in $VARIANTS; do RSS0[$v]=$(rss_kb "${FP_PID[$v]}"); RSSMAX[$v]=${RSS0[$v]}; TICKS0[$v]=$(cpu_ticks "${FP_PID[$v]}"); done
+  for s in $(seq 1 "$IDLE_SECS"); do
+    sleep 1
+    for v in $VARIANTS; do r=$(rss_kb "${FP_PID[$v]}"); [ "$r" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=$r; done
+  done
+  HZ=$(getconf CLK_TCK)
+  figure "- idle agents (\`fleet-agent run\`, connected and heartbeating every 5 s, no product), started together, measured from 20 s after connecting over ${IDLE_SECS} s (not the issue's 5 minutes): RSS = VmRSS, CPU = utime+stime from /proc over the window"
+  figure ""
+  figure "  | JVM options | idle RSS start / max / end (MB) | end: anonymous / file-backed / shared (MB) | idle CPU (% of one core) |"
+  figure "  |---|---|---|---|"
+  for v in $VARIANTS; do
+    RSS1[$v]=$(rss_kb "${FP_PID[$v]}")
+    cpu=$(awk -v a="${TICKS0[$v]}" -v b="$(cpu_ticks "${FP_PID[$v]}")" -v hz="$HZ" -v s="$IDLE_SECS" 'BEGIN {printf "%.2f", (b-a)/hz/s*100}')
+    figure "  | $v: \`${VARIANT_ENV[$v]:+${VARIANT_ENV[$v]} }${VARIANT_OPTS[$v]}\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | $(rss_split "${FP_PID[$v]}") | $cpu |"
+    IDLE_RSS_MB[$v]=$(awk -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f", e/1024}')
+  done
+  figure ""
+  if command -v jcmd >/dev/null && jcmd "${FP_PID[launcher-nmt]}" VM.native_memory summary >"$BENCH_DIR/nmt.txt" 2>&1; then
+    figure "- where an idle agent's memory goes (launcher options, \`jcmd PID VM.native_memory summary\`, committed MB; RSS counts only the touched part, plus the shared libraries and jars mapped): $(awk '/^-/ && /committed=/ {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/); c=substr($0, RSTART+10, RLENGTH-12); printf "%s%s %.1f", sep, name, c/1024; sep="; "} /^Total:/ {match($0, /committed=[0-9]+KB/); t=substr($0, RSTART+10, RLENGTH-12)} END {printf "; total %.1f", t/1024}' "$BENCH_DIR/nmt.txt")"
+  fi
+  # 1,000 applies of a small bundle through the controller: POST /v1/nodes/NODE/apply, one file
+  # written with a new content each time (so every apply really stages, backs up and swaps).
+  for v in launcher tuned tuned-xint; do
+    node="idle-$v"; lat=$BENCH_DIR/apply-latency-$v.txt; : >"$lat"
+    deadline=$(( $(date +%s) + 180 )); n=0; failed=0
+    for i in $(seq 1 "$APPLIES"); do
+      [ "$(date +%s)" -lt "$deadline" ] || break
+      body="{\"node\":\"$node\",\"revision\":$i,\"operations\":[{\"op\":\"file.write\",\"path\":\"bench/applied.txt\",\"content\":\"apply $i\\n\",\"base64\":false}]}"
+      res=$(api "/v1/nodes/$node/apply" -H 'Content-Type: application/json' -d "$body" -w '\n%{time_total}') || true
+      grep -q '"ok":true' <<<"$res" || { failed=$((failed + 1)); [ "$failed" -gt 3 ] || echo "$res" >>"$BENCH_DIR/apply-failures-$v.txt"; }
+      tail -1 <<<"$res" >>"$lat"; n=$i
+    done
+    sleep 2
+    r=$(rss_kb "${FP_PID[$v]}")
+    figure "- $v agent after $n applies ($failed failed; bounded at 180 s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
+    APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
+  done
+fi
+
+# ---------------------------------------------------------------- fleet plan, 50 nodes
+if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ] && [ -n "${CSTATE:-}" ]; then
+  say "fleet plan for $PLAN_NODES nodes: homes, joins and agents on 127.0.2.1-$PLAN_NODES [$(elapsed) s]"
+  PLAN_DIR=$BENCH_DIR/plan; mkdir -p "$PLAN_DIR/homes"
+  # every home a copy of one pristine stand-in home (the same zip unpacked on every host)
+  [ -d "$BENCH_DIR/pristine/km1" ] || "$DIST/bin/apim-standin" make-home --start-delay 0s "$BENCH_DIR/pristine/km1" >/dev/null
+  spec50=$PLAN_DIR/cluster-$PLAN_NODES.yaml
+  {
+    echo "apiVersion: apim-fleet/v1"; echo "cluster: bench$PLAN_NODES"
+    echo "product: { javaHome: \"$JAVA_HOME_FOR_STANDIN\" }"
+    echo 'admin: { username: admin, password: "${secret:admin-password}" }'
+    echo "nodes:"
+  } >"$spec50"
+  t0=$(now_ms)
+  for i in $(seq 1 "$PLAN_NODES"); do
+    case $i in 1) role=key-manager;; 2) role=publisher;; 3) role=store;; 4|5) role=traffic-manager;; *) role=gateway;; esac
+    node=p$i; cp -a "$BENCH_DIR/pristine/km1" "$PLAN_DIR/homes/$node"
+    echo "  - { name: $node, role: $role, host: 127.0.2.$i, home: \"$PLAN_DIR/homes/$node\" }" >>"$spec50"
+  done
+  echo "rollout: $ROLLOUT_SPEC" >>"$spec50"
+  base=$(connected_count)
+  declare -A PTOKEN PHASH
+  for i in $(seq 1 "$PLAN_NODES"); do
+    node=p$i
+    out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$node")
+    PTOKEN[$node]=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
+    PHASH[$node]=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
+  done
+  plan_join() {
+    local node=$1
+    FLEET_JOIN_TOKEN=${PTOKEN[$node]} "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
+        --ca-hash "${PHASH[$node]}" --state "$PLAN_DIR/hosts/$node" --home "$PLAN_DIR/homes/$node" >"$PLAN_DIR/join-$node.log" 2>&1
+  }
+  for i in $(seq 1 2 "$PLAN_NODES"); do
+    plan_join "p$i" & j1=$!
+    if [ "$i" -lt "$PLAN_NODES" ]; then plan_join "p$((i + 1))"; fi
+    wait "$j1" || true
+    [ $(( $(date +%s) - T_BEGIN )) -lt 1500 ] || { say "plan: out of time after $i joins"; break; }
+  done
+  for i in $(seq 1 "$PLAN_NODES"); do
+    [ -f "$PLAN_DIR/hosts/p$i/identity/agent.crt" ] || continue
+    env MALLOC_ARENA_MAX=2 FLEET_JAVA_OPTS="$TUNED" "$DIST/bin/fleet-agent" run --state "$PLAN_DIR/hosts/p$i" >"$PLAN_DIR/agent-p$i.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for i in $(seq 1 600); do [ "$(connected_count)" -ge $(( base + PLAN_NODES )) ] && break; sleep 0.5; done
+  figure "- $PLAN_NODES more agents joined and connected (tokens one at a time, joins two at a time, agents with the tuned options): $(secs $(( $(now_ms) - t0 ))) s; controller connected agents: $(connected_count)"
+  PLAN_MS=()
+  for r in 1 2 3; do
+    t0=$(now_ms)
+    rc=0; timeout 300 "$DIST/bin/fleet" plan -f "$spec50" --state "$CSTATE" >"$PLAN_DIR/plan-$r.log" 2>&1 || rc=$?
+    PLAN_MS+=($(( $(now_ms) - t0 )))
+    say "plan $r: exit $rc in $(secs "${PLAN_MS[-1]}") s"
+  done
+  figure "- **\`fleet plan\` of a $PLAN_NODES-node spec** (1 key manager, 1 publisher, 1 store, 2 traffic managers, $((PLAN_NODES - 5)) gateways; every node's dry run on its own connected agent; exit $rc): median $(secs "$(printf '%s\n' "${PLAN_MS[@]}" | median)") s of 3 (runs: $(for x in "${PLAN_MS[@]}"; do printf '%s ' "$(secs "$x")"; done | sed 's/ $//') s). Method: wall time of the \`fleet plan\` process; run 1 also certifies every host's new TLS key."
+  CTL_RSS=$(rss_kb "$CONTROLLER_PID")
+  figure "- controller RSS with $(connected_count) agents connected, after all of the above: $(awk -v r="$CTL_RSS" 'BEGIN {printf "%.1f", r/1024}') MB"
+fi
+
+# ---------------------------------------------------------------- goals
+GOALS=$BENCH_DIR/goals.md
+{
+  echo "| goal (2 cores, loopback) | measured | |"
+  echo "|---|---|---|"
+  echo "| broadcast acked by 10,000 agents p99 < 2 s | not measured | simulated agents not written yet |"
+  echo "| enrollment >= 200 agents/s | not measured | simulated agents not written yet |"
+  best=""; bestv=""
+  for v in $VARIANTS; do
+    [ -n "${IDLE_RSS_MB[$v]:-}" ] || continue
+    if [ -z "$best" ] || awk -v a="${IDLE_RSS_MB[$v]}" -v b="$best" 'BEGIN {exit !(a < b)}'; then best=${IDLE_RSS_MB[$v]}; bestv=$v; fi
+  done
+  if [ -n "$best" ]; then
+    echo "| idle agent RSS < 64 MB | launcher default ${IDLE_RSS_MB[launcher]} MB; lowest $best MB ($bestv) | $(awk -v b="$best" 'BEGIN {if (b < 64) print "met"; else printf "missed by %.1f MB (%.0f%%)", b-64, (b-64)/64*100}') |"
+  fi
+  if [ -n "${RATIO:-}" ]; then
+    echo "| fleet apply >= 5x faster than the Ansible playbook | ${RATIO}x | $(awk -v r="$RATIO" 'BEGIN {if (r >= 5) print "met"; else printf "missed: %.1fx short", 5-r}') |"
+  fi
+  if [ -n "${FLEET_MEDIAN_MS:-}" ]; then
+    echo "| orchestration overhead for five nodes < 2 s | $(secs "$FLEET_MEDIAN_MS") s (apply wall, start delay 0); $(printf '%s\n' "${OVERHEAD_S[@]}" | median) s without the stand-ins' own start | $(awk -v f="$FLEET_MEDIAN_MS" 'BEGIN {if (f < 2000) print "met"; else printf "missed by %.1f s (%.0fx)", f/1000-2, f/2000}') |"
+  fi
+} >"$GOALS"
+
+# ---------------------------------------------------------------- docs/benchmarks.md
+T_TOTAL=$(elapsed)
+cluster_down
+trap - EXIT
+{
+  cat <<EOF
+# Benchmarks
+
+Written by \`bench/run.sh\` (issue 10); do not edit by hand: run it again. Every figure is from
+real processes of the built distribution on loopback addresses (127.0.1.x, 127.0.2.x), with
+its method beside it. Nothing here is a pass/fail test.
+
+| | |
+|---|---|
+| date | $MACHINE_DATE |
+| machine | $MACHINE_CPUS CPUs (\`nproc\`), $MACHINE_CPU_MODEL, $MACHINE_MEM, $MACHINE_KERNEL; load average at start $MACHINE_LOAD |
+| Java | $MACHINE_JAVA |
+| apim-fleet | $FLEET_VERSION, commit $GIT_REV |
+| Ansible | $MACHINE_ANSIBLE |
+| suite | $T_TOTAL s (\`bench/run.sh\`, build included) |
+
+## Goals
+
+EOF
+  cat "$GOALS"
+  printf '\n## Figures\n\n'
+  cat "$RESULTS"
+  if [ -f "$BENCH/notes.md" ]; then echo; cat "$BENCH/notes.md"; fi
+} >"$OUT"
+say "wrote $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
+cat "$GOALS" "$RESULTS"
