@@ -122,29 +122,37 @@ public final class StandinCommand {
             throw new UsageException("server needs --home");
         }
         StandinLog log = new StandinLog(home, out);
-        StandinServer server = null;
+        // As Carbon does on TERM: stop listeners, say so, exit 0 (a shutdown hook could not choose the exit code).
+        // Handled from before the first listener opens, so a TERM right after "listening" is never the JVM's default exit 143.
+        java.util.concurrent.atomic.AtomicReference<StandinServer> running = new java.util.concurrent.atomic.AtomicReference<>();
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> {
+                try {
+                    StandinServer started = running.get();
+                    if (started != null) {
+                        started.stop();
+                    }
+                } finally {
+                    System.exit(0);
+                }
+            });
+        }
         try {
             JvmOptions.check(System.getenv());
             NodeConfig config = NodeConfig.read(home, profile, offset, System.getenv());
-            server = new StandinServer(config, log);
+            StandinServer server = new StandinServer(config, log);
+            running.set(server);
             server.start();
         } catch (ConfigException e) {
             log.error(e.getMessage());
-            if (server != null) {
-                server.stop();
+            StandinServer started = running.get();
+            if (started != null) {
+                started.stop();
             }
             return 1;
         } catch (RuntimeException e) {
             log.error("failed to start: " + e);
             return 1;
-        }
-        StandinServer running = server;
-        // As Carbon does on TERM: stop listeners, say so, exit 0 (a shutdown hook could not choose the exit code).
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> {
-                running.stop();
-                System.exit(0);
-            });
         }
         return 0;
     }
