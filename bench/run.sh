@@ -8,7 +8,8 @@
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
 # BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 60),
 # BENCH_APPLIES (default 1000), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
-# sections: orchestration footprint plan), BENCH_OUT (default docs/benchmarks.md).
+# sections: orchestration footprint plan), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
+# commit measured, when ROOT is not a git checkout).
 # Nothing here passes or fails: it measures and reports. Every loop is bounded in count and time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -59,7 +60,7 @@ MACHINE_ANSIBLE=$(ansible-playbook --version 2>/dev/null | head -1 || echo "not 
 MACHINE_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 MACHINE_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 FLEET_VERSION=$("$DIST/bin/fleet" --version 2>/dev/null | head -1)
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_REV=${BENCH_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 say "machine: $MACHINE_CPUS x $MACHINE_CPU_MODEL, $MACHINE_MEM, $MACHINE_JAVA, load $MACHINE_LOAD; work folder $BENCH_DIR"
 
 # shellcheck source=bench/cluster.sh
