@@ -9,7 +9,8 @@
 # BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 60),
 # BENCH_APPLIES (default 1000), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
 # sections: orchestration footprint plan), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
-# commit measured, when ROOT is not a git checkout).
+# commit measured, when ROOT is not a git checkout), BENCH_ORCH_BUDGET (seconds into the suite after
+# which no new apply/Ansible pair starts, default 1080).
 # Nothing here passes or fails: it measures and reports. Every loop is bounded in count and time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -131,6 +132,7 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
 
   FLEET_MS=(); ANSIBLE_MS=(); ROLLOUT_S=(); OVERHEAD_S=()
   for i in $(seq 1 "$RUNS"); do
+    [ "$(elapsed)" -lt "${BENCH_ORCH_BUDGET:-1080}" ] || { say "orchestration: out of time budget after $((i - 1)) runs"; break; }
     # fleet apply from pristine homes (run 1 also makes each host's TLS key; later runs re-use it)
     stop_products "$CDIR/homes"; restore_homes "$CDIR/homes"
     sleep 2   # let the agents notice their products ended
@@ -158,7 +160,7 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
     fi
   done
   fm=$(printf '%s\n' "${FLEET_MS[@]}" | median)
-  figure "- **\`fleet apply\`, five-node stand-in cluster, start delay 0, \`minHealthy: 0s\`, \`probeInterval: 100ms\`: median $(secs "$fm") s** of $RUNS (runs: $(for x in "${FLEET_MS[@]}"; do printf '%s ' "$(secs "$x")"; done| sed 's/ $//') s). Method: wall time of the \`fleet apply\` process (JVM start to exit), each run from the pristine homes (products stopped, homes restored byte for byte: every file edited, every store replaced, five products started in order); run 1 also makes every host's TLS key."
+  figure "- **\`fleet apply\`, five-node stand-in cluster, start delay 0, \`minHealthy: 0s\`, \`probeInterval: 100ms\`: median $(secs "$fm") s** of ${#FLEET_MS[@]} (runs: $(for x in "${FLEET_MS[@]}"; do printf '%s ' "$(secs "$x")"; done| sed 's/ $//') s). Method: wall time of the \`fleet apply\` process (JVM start to exit), each run from the pristine homes (products stopped, homes restored byte for byte: every file edited, every store replaced, five products started in order); run 1 also makes every host's TLS key."
   if [ "${#ROLLOUT_S[@]}" -gt 0 ]; then
     figure "- rollout alone (journal \`rollout.started\` to \`rollout.finished\`): median $(printf '%s\n' "${ROLLOUT_S[@]}" | median) s"
     figure "- **orchestration overhead** (apply wall minus the configured start delays, 0 s here) = the apply wall above; wall minus the stand-ins' own start (process start to its \`standin: healthy\` log line, summed over the five): median $(printf '%s\n' "${OVERHEAD_S[@]}" | median) s (runs: ${OVERHEAD_S[*]} s)"
@@ -185,7 +187,7 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
   if [ "${#ANSIBLE_MS[@]}" -gt 0 ]; then
     am=$(printf '%s\n' "${ANSIBLE_MS[@]}" | median)
     ratio=$(awk -v a="$am" -v f="$fm" 'BEGIN {printf "%.2f", a/f}')
-    figure "- **Ansible (\`$MACHINE_ANSIBLE\`, \`bench/ansible/apim.yml\`, local connection per host, serial 1 in start order): median $(secs "$am") s** of $RUNS (runs: $(for x in "${ANSIBLE_MS[@]}"; do printf '%s ' "$(secs "$x")"; done | sed 's/ $//') s), alternating with the \`fleet apply\` runs above on the same pristine homes and addresses. Method: wall time of \`ansible-playbook\`; it copies in the files \`fleet render --all --controller-state\` produced (configuration and stores), removes what the rendered home lacks (web apps pruned, \`registry_TM.xml\` moved), restarts each node with its profile and polls the console every 0.1 s until 200."
+    figure "- **Ansible (\`$MACHINE_ANSIBLE\`, \`bench/ansible/apim.yml\`, local connection per host, serial 1 in start order): median $(secs "$am") s** of ${#ANSIBLE_MS[@]} (runs: $(for x in "${ANSIBLE_MS[@]}"; do printf '%s ' "$(secs "$x")"; done | sed 's/ $//') s), alternating with the \`fleet apply\` runs above on the same pristine homes and addresses. Method: wall time of \`ansible-playbook\`; it copies in the files \`fleet render --all --controller-state\` produced (configuration and stores), removes what the rendered home lacks (web apps pruned, \`registry_TM.xml\` moved), restarts each node with its profile and polls the console every 0.1 s until 200."
     figure "- **ratio Ansible / fleet apply (medians): $ratio** (goal: >= 5)"
     RATIO=$ratio
   fi
@@ -269,7 +271,7 @@ if [[ " $ONLY " == *" footprint "* ]]; then
   # written with a new content each time (so every apply really stages, backs up and swaps).
   for v in launcher tuned tuned-xint; do
     node="idle-$v"; lat=$BENCH_DIR/apply-latency-$v.txt; : >"$lat"
-    deadline=$(( $(date +%s) + 180 )); n=0; failed=0
+    deadline=$(( $(date +%s) + 75 )); n=0; failed=0
     for i in $(seq 1 "$APPLIES"); do
       [ "$(date +%s)" -lt "$deadline" ] || break
       body="{\"node\":\"$node\",\"revision\":$i,\"operations\":[{\"op\":\"file.write\",\"path\":\"bench/applied.txt\",\"content\":\"apply $i\\n\",\"base64\":false}]}"
@@ -279,7 +281,7 @@ if [[ " $ONLY " == *" footprint "* ]]; then
     done
     sleep 2
     r=$(rss_kb "${FP_PID[$v]}")
-    figure "- $v agent after $n applies ($failed failed; bounded at 180 s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
+    figure "- $v agent after $n applies ($failed failed; bounded at 75 s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
     APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
   done
 fi
