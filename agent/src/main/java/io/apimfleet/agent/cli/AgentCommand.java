@@ -52,7 +52,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "join", sortOptions = false,
+    @Command(name = "join", sortOptions = false, mixinStandardHelpOptions = true,
             description = {"Join this host to a fleet, once: makes the identity key here, checks that the controller's CA "
                     + "has the pinned hash before sending anything, sends the token and a certificate request, and stores "
                     + "the certificate in the state directory.",
@@ -112,7 +112,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "run", description = {"Run the agent: stay connected to the controller, heartbeat, answer its requests, "
+    @Command(name = "run", mixinStandardHelpOptions = true, description = {"Run the agent: stay connected to the controller, heartbeat, answer its requests, "
             + "renew the certificate. Stops cleanly on SIGTERM or Ctrl-C; stopping never touches the product.",
             "Logs one line per connection change to stdout."})
     static final class RunCommand implements Callable<Integer> {
@@ -172,7 +172,7 @@ public final class AgentCommand {
         @Option(names = "--state", description = "The agent's state directory, outside the home (default: ${DEFAULT-VALUE}).")
         Path state = LocalHome.DEFAULT_STATE;
 
-        @Option(names = "--secrets", description = "A file of name=value lines for ${secret:NAME} references; FLEET_SECRET_<NAME> variables also work.")
+        @Option(names = "--secrets", description = "A file of name=value lines for $${secret:NAME} references; FLEET_SECRET_<NAME> variables also work.")
         Path secrets;
 
         BundleApplier applier() {
@@ -180,7 +180,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "apply", description = "Apply a bundle file to the home (or, with --dry-run, show the diff).")
+    @Command(name = "apply", mixinStandardHelpOptions = true, description = "Apply a bundle file to the home (or, with --dry-run, show the diff).")
     static final class Apply implements Callable<Integer> {
         @CommandLine.Mixin
         HomeOptions options;
@@ -204,7 +204,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "rollback", description = "Return the home to the revision before the current one, byte for byte.")
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Return the home to the revision before the current one, byte for byte.")
     static final class Rollback implements Callable<Integer> {
         @CommandLine.Mixin
         HomeOptions options;
@@ -221,7 +221,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "recover", description = "Finish an apply or rollback interrupted by a crash (also done before every apply).")
+    @Command(name = "recover", mixinStandardHelpOptions = true, description = "Finish an apply or rollback interrupted by a crash (also done before every apply).")
     static final class Recover implements Callable<Integer> {
         @CommandLine.Mixin
         HomeOptions options;
@@ -235,7 +235,7 @@ public final class AgentCommand {
         }
     }
 
-    @Command(name = "history", description = "List the revisions applied to the home, oldest first.")
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "List the revisions applied to the home, oldest first.")
     static final class History implements Callable<Integer> {
         @CommandLine.Mixin
         HomeOptions options;

@@ -67,7 +67,7 @@ final class RenderCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--secrets", paramLabel = "FILE",
-            description = "name=value lines for ${secret:NAME}; FLEET_SECRET_<NAME> variables also work")
+            description = "name=value lines for $${secret:NAME}; FLEET_SECRET_<NAME> variables also work")
     Path secrets;
 
     @Option(names = "--rollback", description = "return --home to its previous revision, byte for byte")

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code fleet secret set|list|rm}: the values of the spec's {@code ${secret:NAME}} references, kept sealed by the controller. */
 @Command(name = "secret",
         mixinStandardHelpOptions = true,
-        description = "Secrets the spec references as ${secret:NAME}: stored sealed in the controller's state, sent only to agents.",
+        description = "Secrets the spec references as $${secret:NAME}: stored sealed in the controller's state, sent only to agents.",
         subcommands = {SecretCommand.Set.class, SecretCommand.List.class, SecretCommand.Remove.class})
 final class SecretCommand extends CommandGroup {
     /** A value longer than this on standard input is refused (a secret, not a file). */
@@ -38,7 +38,7 @@ final class SecretCommand extends CommandGroup {
         @Mixin
         ControllerOption controller;
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "the name the spec uses in ${secret:NAME}")
+        @Parameters(index = "0", paramLabel = "NAME", description = "the name the spec uses in $${secret:NAME}")
         String name;
 
         @Override

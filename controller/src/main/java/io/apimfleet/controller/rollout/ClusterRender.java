@@ -74,7 +74,7 @@ final class ClusterRender {
                     keys.certifyTls(nodes.get(i).name(), csrs.resultAt(i), now);
                 } catch (IllegalArgumentException | EnrollmentRefused e) {
                     throw new RolloutFailure("node " + nodes.get(i).name() + ": its TLS CSR was refused: " + e.getMessage()
-                            + "; fleet certs rotate " + nodes.get(i).name() + " makes the host start over with a new key");
+                            + "; fleet certs rotate --node " + nodes.get(i).name() + " -f SPEC makes the host start over with a new key");
                 }
             }
             return bundles(spec, revision, nodes, keys);

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class YamlMap {
     private static final String INLINE_SECRET =
-            " is written inline; write ${secret:NAME} and supply the value with --secrets or FLEET_SECRET_NAME";
+            " is written inline; write ${secret:NAME} and store the value with fleet secret set NAME (or fleet apply --secrets FILE)";
     private static final String MALFORMED_REFERENCE =
             " must be exactly one ${secret:NAME} reference, NAME made of letters, digits, '.', '_' and '-'";
 

@@ -19,7 +19,7 @@ class SecretProblemsTest {
                 nodes:
                   - { name: km1, role: key-manager, host: km1.example }
                 """)).containsExactly("cluster.yaml:4:13: admin.password is written inline; write ${secret:NAME} and "
-                + "supply the value with --secrets or FLEET_SECRET_NAME");
+                + "store the value with fleet secret set NAME (or fleet apply --secrets FILE)");
     }
 
     @Test
@@ -33,7 +33,7 @@ class SecretProblemsTest {
                 nodes:
                   - { name: km1, role: key-manager, host: km1.example }
                 """)).containsExactly("cluster.yaml:5:87: databases.apimgt.password is written inline; write "
-                + "${secret:NAME} and supply the value with --secrets or FLEET_SECRET_NAME");
+                + "${secret:NAME} and store the value with fleet secret set NAME (or fleet apply --secrets FILE)");
     }
 
     @Test
