@@ -70,6 +70,11 @@ final class RolloutRun {
             return new Change(r.currentRevision(), r.restored().size(), true, r.runtimeChanged(), true, r.currentRevision() == 0);
         }
 
+        /** Nothing to do on the host: it is at {@code revision} already (none: back to before apim-fleet). */
+        static Change alreadyAt(long revision) {
+            return new Change(revision, 0, false, false, false, revision == 0);
+        }
+
         boolean differs() {
             return restartNeeded || probesChanged;
         }
@@ -291,8 +296,15 @@ final class RolloutRun {
                     .map(Change::of);
         }
         step(node, "undoing", Map.of("revision", undo.rollout()));
-        return Rollouts.reply(node, "the rollback of revision " + undo.rollout(), requests.request(node, AgentRequest.rollback(undo.rollout())))
-                .map(reply -> Change.of(reply.rollback()));
+        return Rollouts.reply(node, "its facts", requests.request(node, AgentRequest.of(AgentRequest.Kind.FACTS)))
+                .compose(facts -> {
+                    long applied = facts.facts() == null ? undo.rollout() : facts.facts().bundleRevision();
+                    if (applied < undo.rollout()) {   // an earlier undo of the same rollout already took this node back
+                        return Future.succeededFuture(Change.alreadyAt(applied));
+                    }
+                    return Rollouts.reply(node, "the rollback of revision " + undo.rollout(),
+                            requests.request(node, AgentRequest.rollback(undo.rollout()))).map(reply -> Change.of(reply.rollback()));
+                });
     }
 
     /** An undo took the node back to before its first revision: it did not run under apim-fleet then, so it stops. */
