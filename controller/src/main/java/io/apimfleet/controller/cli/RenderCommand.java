@@ -98,7 +98,7 @@ final class RenderCommand implements Callable<Integer> {
             nodes.forEach(n -> targets.put(n, all ? required(homes, "--homes DIR").resolve(n) : required(home, "--home DIR")));
             HostTrust trust = controllerState == null ? null : new HostTrust(ProductKeys.of(ControllerState.open(controllerState), cluster));
             if (trust != null) {
-                targets.forEach((n, target) -> trust.ensureTlsCertificate(n, hostSecrets(target)));   // every peer first
+                targets.forEach((n, target) -> trust.ensureTlsCertificate(n, hostSecrets(nodeState(n, target))));   // every peer first
             }
             List<Recipes.NodeBundle> bundles = nodes.stream().map(n -> Recipes.bundle(cluster, n, 1, Recipes.DriverJars.fromDisk(),
                     trust == null ? null : trust.keys().material(n))).toList();
@@ -118,7 +118,7 @@ final class RenderCommand implements Callable<Integer> {
         if (!Files.isDirectory(target)) {
             throw new UserError("fleet render: " + target + " is not a directory; prepare a copy of <API-M_HOME> there first");
         }
-        Path applierState = all && state != null ? state.resolve(bundle.bundle().node()) : stateOf(target);
+        Path applierState = nodeState(bundle.bundle().node(), target);
         Secrets extra = trust == null ? Secrets.none() : Secrets.of(Map.of(TrustMaterial.PRIMARY_KEY_SECRET, trust.keys().primaryKeyPem()));
         BundleApplier applier = applier(target, applierState, extra);
         Bundle numbered = nextRevision(bundle.bundle(), applier);
@@ -154,12 +154,17 @@ final class RenderCommand implements Callable<Integer> {
     private BundleApplier applier(Path target, Path stateDir, Secrets extra) {
         Secrets fromEnv = Secrets.fromEnvironment(System.getenv());
         Secrets user = secrets == null ? fromEnv : Secrets.fromFile(secrets).orElse(fromEnv);
-        return new BundleApplier(target, stateDir, extra.orElse(user).withHost(hostSecrets(target)));
+        return new BundleApplier(target, stateDir, extra.orElse(user).withHost(hostSecrets(stateDir)));
     }
 
-    /** Render plays the host: its secrets (store passwords, its TLS key) live beside the home, never inside. */
-    private HostSecrets hostSecrets(Path target) {
-        return new HostSecrets(stateOf(target).resolve("host-secrets.json"));
+    /** Render plays the host: its secrets (store passwords, its TLS key) live in its state, beside the home, never inside. */
+    private static HostSecrets hostSecrets(Path stateDir) {
+        return new HostSecrets(stateDir.resolve("host-secrets.json"));
+    }
+
+    /** A node's state: with {@code --all} and {@code --state}, a folder per node in it (each host keeps its own secrets). */
+    private Path nodeState(String node, Path target) {
+        return all && state != null ? state.resolve(node) : stateOf(target);
     }
 
     /** The state beside a home (never inside it): {@code --state}, else {@code <home>.fleet-state}. */

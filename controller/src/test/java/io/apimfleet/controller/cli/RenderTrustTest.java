@@ -62,6 +62,23 @@ class RenderTrustTest {
     }
 
     @Test
+    void withAllAndOneStateFolderEachNodeKeepsItsOwnHostSecretsThere() throws Exception {
+        Path shared = dir.resolve("render-state");
+        FleetRun run = FleetRun.of("render", "-f", spec.toString(), "--all", "--homes", homes.toString(), "--state", shared.toString(),
+                "--secrets", secrets.toString(), "--controller-state", state.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        for (String node : NODES) {
+            HostSecrets own = new HostSecrets(shared.resolve(node).resolve("host-secrets.json"));
+            String password = own.lookup("tls-keystore-password").orElseThrow();
+            KeyStore tls = KeyStore.getInstance("JKS");
+            tls.load(new ByteArrayInputStream(Files.readAllBytes(homes.resolve(node).resolve(SECURITY + "fleet-tls.jks"))), password.toCharArray());
+            assertThat(Collections.list(tls.aliases())).containsExactly(node + ".five.test");
+        }
+        assertThat(shared.resolve("host-secrets.json")).doesNotExist();
+    }
+
+    @Test
     void everyNodeGetsItsTlsKeyThePrimaryKeyAndATrustStoreOfItsPeers() throws Exception {
         render();
         for (String node : NODES) {
