@@ -102,6 +102,8 @@ final class RolloutRun {
     private Promise<Void> resumed;
     /** Whether the load balancer was told to take every fronted node back in rotation (once, before the first drain). */
     private boolean restored;
+    /** The load balancer's agent takes one request at a time: drains and put-backs of a batch go in turn. */
+    private Future<Void> balancerTurn = Future.succeededFuture();
     private long startedNanos;
 
     RolloutRun(Vertx vertx, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests, ClusterRender render,
@@ -340,7 +342,7 @@ final class RolloutRun {
             if (drains) {
                 drained.add(node);
                 step(node, "draining", Map.of());
-                out = drain.get().takeOut(node);
+                out = inTurn(() -> drain.get().takeOut(node));
             }
             started = out.compose(v -> {
                 live.resetProbes(node);
@@ -370,10 +372,16 @@ final class RolloutRun {
             return Future.succeededFuture();
         }
         step(node, wasDrained ? "re-enabling" : "joining", Map.of());
-        return drain.orElseThrow().putBack(node, settings.healthyDeadline()).map(v -> {
+        return inTurn(() -> drain.orElseThrow().putBack(node, settings.healthyDeadline())).map(v -> {
             step(node, "in-service", Map.of());
             return null;
         });
+    }
+
+    private Future<Void> inTurn(java.util.function.Supplier<Future<Void>> action) {
+        Future<Void> mine = balancerTurn.transform(previous -> action.get());
+        balancerTurn = mine.transform(done -> Future.succeededFuture());
+        return mine;
     }
 
     /**
