@@ -138,10 +138,20 @@ final class LocalCluster implements AutoCloseable {
 
     /** SIGKILL to the controller, as a crash would do; then it starts again on the same state and every agent comes back. */
     void crashAndRestartController() throws InterruptedException {
+        crashController();
+        startControllerAfterCrash();
+    }
+
+    /** SIGKILL to the controller; returns once it is dead. */
+    void crashController() throws InterruptedException {
         controller.process().destroyForcibly();
         if (!controller.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
             throw new AssertionError("the controller did not die of SIGKILL within 10 s");
         }
+    }
+
+    /** Starts the controller again on the same state; waits until every agent is back. */
+    void startControllerAfterCrash() {
         startController();
         awaitAllConnected(Duration.ofSeconds(30));
     }

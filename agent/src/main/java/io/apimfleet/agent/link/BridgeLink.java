@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,7 @@ public final class BridgeLink {
     private final Supplier<ClientSSLOptions> tls;
     private final Supplier<Future<Facts>> facts;
     private final Function<AgentRequest, Future<AgentReply>> requests;
+    private final EpochFence fence;
     private final LinkSettings settings;
     private final Clock clock;
     private final Backoff backoff;
@@ -86,7 +88,7 @@ public final class BridgeLink {
     private volatile int connections;
 
     public BridgeLink(Vertx vertx, String node, List<Endpoint> endpoints, Supplier<ClientSSLOptions> tls,
-                      Supplier<Future<Facts>> facts, Function<AgentRequest, Future<AgentReply>> requests,
+                      Supplier<Future<Facts>> facts, Function<AgentRequest, Future<AgentReply>> requests, EpochFence fence,
                       LinkSettings settings, Clock clock, Random random, Consumer<String> log) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no bridge endpoint to connect to");
@@ -98,6 +100,7 @@ public final class BridgeLink {
         this.tls = tls;
         this.facts = facts;
         this.requests = requests;
+        this.fence = fence;
         this.settings = settings;
         this.clock = clock;
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax(), random);
@@ -328,15 +331,38 @@ public final class BridgeLink {
             reply(s, replyTo, "unreadable", AgentReply.refused("unreadable request: " + describe(e)));
             return;
         }
-        Future<AgentReply> answer;
-        try {
-            answer = requests.apply(request);
-        } catch (RuntimeException e) {
-            answer = Future.failedFuture(e);
-        }
         String kind = request.kind().name().toLowerCase(Locale.ROOT);
+        long epoch = epochOf(frame);
+        OptionalLong admitted = fence.admit(epoch);
+        if (admitted.isEmpty()) {
+            log.accept("link: refused a " + kind + " request from leadership epoch " + epoch + " (newest seen: " + fence.newest() + ")");
+            reply(s, replyTo, kind, AgentReply.refused(fence.refusal(epoch)));
+            return;
+        }
+        Future<Void> recorded = admitted.getAsLong() == 0 ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    fence.persist(admitted.getAsLong());
+                    return null;
+                }, false);
+        Future<AgentReply> answer = recorded.compose(v -> {
+            try {
+                return requests.apply(request);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+            }
+        });
         answer.onComplete(ar -> reply(s, replyTo, kind,
                 ar.succeeded() ? ar.result() : AgentReply.refused("the agent failed: " + describe(ar.cause()))));
+    }
+
+    /** The request's leadership epoch ({@link Addresses#EPOCH}); 0 when absent, and when unreadable (so refused once any epoch was seen). */
+    private static long epochOf(BridgeFrame frame) {
+        String value = frame.headers() == null ? null : frame.headers().get(Addresses.EPOCH);
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private void reply(NetSocket s, String replyTo, String kind, AgentReply reply) {

@@ -11,6 +11,7 @@ import io.apimfleet.agent.enroll.Identity;
 import io.apimfleet.agent.enroll.Renewal;
 import io.apimfleet.agent.facts.HostFacts;
 import io.apimfleet.agent.link.BridgeLink;
+import io.apimfleet.agent.link.EpochFence;
 import io.apimfleet.agent.metrics.AgentMetrics;
 import io.apimfleet.agent.supervise.Executables;
 import io.apimfleet.agent.supervise.ProductSupervisor;
@@ -86,7 +87,7 @@ public final class AgentDaemon {
         LocalHome local = home == null ? null : new LocalHome(home, state.root(), null);
         this.local = local;
         List<Endpoint> endpoints = controller.bridgeEndpoints().stream().map(e -> Endpoint.parse(e, 7444)).toList();
-        this.link = new BridgeLink(vertx, node, endpoints, () -> tls, this::gatherFacts, this::handle, settings.link(),
+        this.link = new BridgeLink(vertx, node, endpoints, () -> tls, this::gatherFacts, this::handle, EpochFence.in(state.root()), settings.link(),
                 settings.clock(), settings.random(), settings.log());
         this.product = new ProductSupervisor(vertx, state.root(), link::sendEvent, settings.log());
         product.adoptAndWatch();

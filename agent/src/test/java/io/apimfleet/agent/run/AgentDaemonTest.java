@@ -1,5 +1,6 @@
 package io.apimfleet.agent.run;
 
+import io.apimfleet.agent.link.EpochFence;
 import io.apimfleet.agent.enroll.AgentState;
 import io.apimfleet.agent.enroll.CaPin;
 import io.apimfleet.agent.enroll.ControllerLink;
@@ -155,6 +156,32 @@ class AgentDaemonTest {
                 List.of(XmlSet.text("repository/conf/carbon.xml", "/Server/Ports/Offset", "${secret:offset}"))), false)));
         assertThat(missing.ok()).isFalse();
         assertThat(missing.error()).contains("offset");
+    }
+
+    @Test
+    void aRequestFromAnOlderLeadershipEpochThanOneSeenIsRefusedAndNotCarriedOut() throws Exception {
+        startConnected();
+        assertThat(answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.FACTS), 4)).ok()).isTrue();
+
+        AgentReply stale = answer(controller.request("km1", new AgentRequest(AgentRequest.Kind.APPLY, bundle(3, "2"), false), 3));
+
+        assertThat(stale.ok()).isFalse();
+        assertThat(stale.error()).contains("leadership epoch 3", "epoch 4", "no longer leads");
+        assertThat(Files.readString(home.resolve("repository/conf/carbon.xml"))).isEqualTo(CARBON);
+    }
+
+    @Test
+    void theNewestLeadershipEpochSeenOutlivesAnAgentRestart() throws Exception {
+        startConnected();
+        assertThat(answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.FACTS), 7)).ok()).isTrue();
+        assertThat(Files.readString(state.resolve(EpochFence.FILE)).trim()).isEqualTo("7");
+        agent.stop().await(5, TimeUnit.SECONDS);
+
+        start(Checkpoints.NONE);
+        await().atMost(DEADLINE).until(() -> agent.link().isUp() && controller.registrations.size() == 2);
+
+        assertThat(answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.FACTS), 6)).error()).contains("epoch 7");
+        assertThat(answer(controller.request("km1", AgentRequest.of(AgentRequest.Kind.FACTS), 7)).ok()).isTrue();
     }
 
     @Test

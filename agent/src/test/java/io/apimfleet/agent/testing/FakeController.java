@@ -122,6 +122,15 @@ public final class FakeController implements AutoCloseable {
 
     /** Sends a request to the node's command address, as the controller does; completes with the agent's reply. */
     public CompletableFuture<AgentReply> request(String node, AgentRequest request) {
+        return request(node, request, Map.of(Addresses.KIND, request.kind().name()));
+    }
+
+    /** As {@link #request(String, AgentRequest)}, stamped with a controller's leadership epoch. */
+    public CompletableFuture<AgentReply> request(String node, AgentRequest request, long epoch) {
+        return request(node, request, Map.of(Addresses.KIND, request.kind().name(), Addresses.EPOCH, Long.toString(epoch)));
+    }
+
+    private CompletableFuture<AgentReply> request(String node, AgentRequest request, Map<String, String> headers) {
         NetSocket socket = agents.get(node);
         if (socket == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(node + " is not registered"));
@@ -130,7 +139,7 @@ public final class FakeController implements AutoCloseable {
         CompletableFuture<AgentReply> reply = new CompletableFuture<>();
         pending.put(replyAddress, reply);
         write(socket, new BridgeFrame(BridgeFrame.MESSAGE, Addresses.commands(node), replyAddress,
-                Map.of(Addresses.KIND, request.kind().name()), Json.mapper().valueToTree(request), true, null, null, null));
+                headers, Json.mapper().valueToTree(request), true, null, null, null));
         return reply;
     }
 

@@ -237,6 +237,8 @@ public final class ControllerDaemon {
         private final List<HttpServer> servers = new ArrayList<>();
         private volatile Set<String> revoked = Set.of();
         private volatile int apiPort;
+        /** This controller's leadership epoch, taken at start (one controller: it always leads). */
+        private volatile long epoch;
         private long revocationTimer = -1;
 
         @Override
@@ -246,13 +248,15 @@ public final class ControllerDaemon {
             live = new LiveAgents(journal, options.heartbeatTimeout());
             metrics.gauges(live::connectedCount, journal::size);
             bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked);
-            AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout());
+            AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout(), () -> epoch);
             SecretStore secrets = new SecretStore(state);
             rollouts = new Rollouts(vertx, state, worker, journal, live, requests, secrets);
             Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints(), rollouts, secrets).router(vertx);
             RevocationList revocations = state.revocations();
 
-            return journal.start(vertx, options.journalPoll())
+            return worker.call(state::nextEpoch)
+                    .onSuccess(taken -> epoch = taken)
+                    .compose(v -> journal.start(vertx, options.journalPoll()))
                     .compose(v -> rollouts.recover())
                     .compose(v -> refreshRevocations(revocations))
                     .compose(v -> {
@@ -270,6 +274,7 @@ public final class ControllerDaemon {
                         return listening;
                     })
                     .compose(v -> journal.record("controller.started", java.util.Map.of(
+                            "epoch", epoch,
                             "api", options.bind().stream().map(h -> hostPort(h, apiPort)).collect(Collectors.joining(", ")),
                             "bridge", options.bind().stream().map(h -> hostPort(h, options.bridgePort())).collect(Collectors.joining(", ")),
                             "certificateSerial", identity.certificate().getSerialNumber().toString(16))));

@@ -279,6 +279,30 @@ public final class ControllerState {
         return new Enrollment(this);
     }
 
+    // ------------------------------------------------------------------ leadership epoch
+
+    /**
+     * Takes the next leadership epoch (1, 2, ...: {@code <state>/epoch}, synced before it is
+     * returned). A controller takes one when it starts acting; every command it sends carries it,
+     * and an agent refuses commands stamped with an epoch older than the newest it has seen.
+     */
+    public long nextEpoch() {
+        return locked(() -> {
+            Path file = dir.resolve(EPOCH);
+            long current = 0;
+            try {
+                if (Files.exists(file)) {
+                    current = Long.parseLong(Files.readString(file).trim());
+                }
+            } catch (IOException | NumberFormatException e) {
+                throw new ControllerStateException("cannot read the leadership epoch " + file + ": " + e.getMessage());
+            }
+            long next = current + 1;
+            SecureFiles.writePrivate(file, (next + "\n").getBytes(StandardCharsets.UTF_8));
+            return next;
+        });
+    }
+
     // ------------------------------------------------------------------ locking and journal
 
     /**
@@ -378,6 +402,7 @@ public final class ControllerState {
     static final String AGENTS = "agents.json";
     static final String REVOKED = "revoked.json";
     static final String JOURNAL = "journal/events.ndjson";
+    static final String EPOCH = "epoch";
 
     Path file(String relative) {
         return dir.resolve(relative);

@@ -14,26 +14,31 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Requests from the controller to one agent: an {@link AgentRequest} on the agent's command
  * address, answered by an {@link AgentReply} on the reply address (which the bridge lets only that
  * agent use). An agent that is not connected is refused at once; one that does not answer within
  * the timeout fails with {@link AgentRequestFailed.Reason#TIMEOUT}. A reply must carry the
- * verified name of the agent asked.
+ * verified name of the agent asked. Every request carries the sending controller's leadership
+ * epoch ({@link Addresses#EPOCH}).
  */
 public final class AgentRequests {
     private final EventBus eventBus;
     private final LiveAgents live;
     private final FleetMetrics metrics;
     private final Duration timeout;
+    private final LongSupplier epoch;
     static final Duration PRODUCT_TIMEOUT = Duration.ofSeconds(90);
 
-    public AgentRequests(EventBus eventBus, LiveAgents live, FleetMetrics metrics, Duration timeout) {
+    /** @param epoch the leadership epoch under which this controller acts, read at each request */
+    public AgentRequests(EventBus eventBus, LiveAgents live, FleetMetrics metrics, Duration timeout, LongSupplier epoch) {
         this.eventBus = eventBus;
         this.live = live;
         this.metrics = metrics;
         this.timeout = timeout;
+        this.epoch = epoch;
     }
 
     public Duration timeout() {
@@ -65,7 +70,8 @@ public final class AgentRequests {
             return Future.failedFuture(new IllegalArgumentException("cannot encode the request: " + e.getMessage(), e));
         }
         Duration within = timeoutFor(request.kind());
-        DeliveryOptions options = new DeliveryOptions().setSendTimeout(within.toMillis()).addHeader(Addresses.KIND, request.kind().name());
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(within.toMillis()).addHeader(Addresses.KIND, request.kind().name())
+                .addHeader(Addresses.EPOCH, Long.toString(epoch.getAsLong()));
         Future<AgentReply> reply = eventBus.<Object>request(Addresses.commands(node), body, options)
                 .transform(result -> {
                     if (result.succeeded()) {

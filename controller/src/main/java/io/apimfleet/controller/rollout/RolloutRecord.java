@@ -3,7 +3,9 @@ package io.apimfleet.controller.rollout;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -12,7 +14,7 @@ import java.util.TreeMap;
  * @param id         the rollout, which is also the spec revision it applies
  * @param state      running, paused, succeeded, failed or aborted
  * @param steps      each node's last step (applying, unchanged, starting, restarting,
- *                   waiting, healthy, failed, rolled-back, not-reached)
+ *                   waiting, healthy, failed, rolled-back, not-reached; docs/rollouts.md lists them all)
  * @param changed    the nodes whose files changed
  * @param rolledBack the nodes returned to their previous bundle
  * @param undoes     for {@code fleet rollout undo}: the rollout whose changes it takes back, else null
@@ -25,6 +27,13 @@ public record RolloutRecord(long id, String cluster, String source, String specS
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
     public static final String ABORTED = "aborted";
+
+    /**
+     * The steps that act on a node (each journaled before it acts): a record whose controller
+     * stopped with a node on one of them left that node in flight, its request perhaps done.
+     */
+    static final Set<String> ACTING = Set.of("applying", "undoing", "stopping", "reloading", "draining", "restarting", "starting",
+            "waiting", "re-enabling", "joining", "rolling-back");
 
     public RolloutRecord {
         phases = phases == null ? List.of() : List.copyOf(phases);
@@ -43,9 +52,27 @@ public record RolloutRecord(long id, String cluster, String source, String specS
         return ABORTED.equals(state);
     }
 
-    /** The nodes it left on its revision: changed, and not rolled back. */
+    /** The nodes whose last step acts on them, with that step ({@code km1 restarting}), in name order. */
+    public List<String> inFlight() {
+        return steps.entrySet().stream().filter(e -> ACTING.contains(e.getValue())).map(e -> e.getKey() + " " + e.getValue()).toList();
+    }
+
+    /**
+     * The nodes it may have left on its revision: changed and not rolled back, and, once it has
+     * ended, those it left in flight (their request may have been carried out after its
+     * controller stopped; an undo asks each one's applied revision before it acts).
+     */
     public List<String> leftChanged() {
-        return changed.stream().filter(n -> !rolledBack.contains(n)).toList();
+        Set<String> nodes = new LinkedHashSet<>(changed);
+        if (!running()) {
+            steps.forEach((node, step) -> {
+                if (ACTING.contains(step)) {
+                    nodes.add(node);
+                }
+            });
+        }
+        nodes.removeAll(rolledBack);
+        return List.copyOf(nodes);
     }
 
     RolloutRecord finished(String finalState, String why, Instant at) {

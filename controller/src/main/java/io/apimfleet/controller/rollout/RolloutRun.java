@@ -293,12 +293,12 @@ final class RolloutRun {
     /** Applies the node's bundle; for an undo, rolls back the undone revision on its host instead. */
     private Future<Change> change(RenderedCluster rendered, String node) {
         if (undo == null) {
-            step(node, "applying", Map.of());
-            return Rollouts.bundleReply(node, "the apply", requests.request(node, Rollouts.request(AgentRequest.Kind.APPLY, rendered, node)))
+            return step(node, "applying", Map.of())
+                    .compose(v -> Rollouts.bundleReply(node, "the apply", requests.request(node, Rollouts.request(AgentRequest.Kind.APPLY, rendered, node))))
                     .map(Change::of);
         }
-        step(node, "undoing", Map.of("revision", undo.rollout()));
-        return Rollouts.reply(node, "its facts", requests.request(node, AgentRequest.of(AgentRequest.Kind.FACTS)))
+        return step(node, "undoing", Map.of("revision", undo.rollout()))
+                .compose(v -> Rollouts.reply(node, "its facts", requests.request(node, AgentRequest.of(AgentRequest.Kind.FACTS))))
                 .compose(facts -> {
                     long applied = facts.facts() == null ? undo.rollout() : facts.facts().bundleRevision();
                     if (applied < undo.rollout()) {   // an earlier undo of the same rollout already took this node back
@@ -312,7 +312,7 @@ final class RolloutRun {
     /** An undo took the node back to before its first revision: it did not run under apim-fleet then, so it stops. */
     private Future<Void> stopped(String node, boolean wasRunning) {
         Future<String> stop = wasRunning
-                ? Rollouts.hostReply(node, "stop", requests.request(node, AgentRequest.of(AgentRequest.Kind.STOP)))
+                ? step(node, "stopping", Map.of()).compose(v -> Rollouts.hostReply(node, "stop", requests.request(node, AgentRequest.of(AgentRequest.Kind.STOP))))
                 : Future.succeededFuture();
         return stop.map(output -> {
             step(node, "stopped", Map.of("reason", "back to its home as it was before apim-fleet"));
@@ -333,22 +333,20 @@ final class RolloutRun {
         if (wasRunning && !filesChanged) {
             started = Future.succeededFuture("already running");
         } else if (wasRunning && process.reload() != null && !runtimeChanged.contains(node)) {
-            step(node, "reloading", Map.of());   // new files, same command: taken without a stop
-            started = Rollouts.hostReply(node, "reload", requests.request(node, AgentRequest.of(AgentRequest.Kind.RELOAD)));
+            started = step(node, "reloading", Map.of())   // new files, same command: taken without a stop
+                    .compose(v -> Rollouts.hostReply(node, "reload", requests.request(node, AgentRequest.of(AgentRequest.Kind.RELOAD))));
         } else {
             AgentRequest.Kind kind = wasRunning ? AgentRequest.Kind.RESTART : AgentRequest.Kind.START;
             boolean drains = wasRunning && drain.isPresent() && drain.get().fronts(node);
             Future<Void> out = Future.succeededFuture();
             if (drains) {
                 drained.add(node);
-                step(node, "draining", Map.of());
-                out = inTurn(() -> drain.get().takeOut(node));
+                out = step(node, "draining", Map.of()).compose(v -> inTurn(() -> drain.get().takeOut(node)));
             }
             started = out.compose(v -> {
                 live.resetProbes(node);
-                step(node, wasRunning ? "restarting" : "starting", Map.of());
-                return Rollouts.hostReply(node, kind.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(kind)));
-            });
+                return step(node, wasRunning ? "restarting" : "starting", Map.of());
+            }).compose(v -> Rollouts.hostReply(node, kind.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(kind))));
         }
         return started.compose(output -> {
             long from = System.nanoTime();   // the deadline counts from the (re)start, not from the drain before it
@@ -371,8 +369,8 @@ final class RolloutRun {
         if (!wasDrained && (drain.isEmpty() || !drain.get().fronts(node))) {
             return Future.succeededFuture();
         }
-        step(node, wasDrained ? "re-enabling" : "joining", Map.of());
-        return inTurn(() -> drain.orElseThrow().putBack(node, settings.healthyDeadline())).map(v -> {
+        return step(node, wasDrained ? "re-enabling" : "joining", Map.of())
+                .compose(v -> inTurn(() -> drain.orElseThrow().putBack(node, settings.healthyDeadline()))).map(v -> {
             step(node, "in-service", Map.of());
             return null;
         });
@@ -390,7 +388,7 @@ final class RolloutRun {
      */
     private Future<Void> abortedAfterApply(String node, boolean filesChanged) {
         Future<String> undone = filesChanged
-                ? Rollouts.hostReply(node, "the rollback", requests.request(node, AgentRequest.rollback(record.id())))
+                ? step(node, "rolling-back", Map.of()).compose(v -> Rollouts.hostReply(node, "the rollback", requests.request(node, AgentRequest.rollback(record.id()))))
                 : Future.succeededFuture();
         return undone.transform(ar -> {
             String what = !filesChanged ? "not restarted" : ar.succeeded() ? "not restarted; its files were rolled back"
@@ -425,10 +423,10 @@ final class RolloutRun {
     }
 
     private Future<Void> rollback(String node, boolean wasRunning) {
-        step(node, "rolling-back", Map.of());
         AgentRequest.Kind after = !wasRunning ? AgentRequest.Kind.STOP
                 : reloadable.contains(node) && !runtimeChanged.contains(node) ? AgentRequest.Kind.RELOAD : AgentRequest.Kind.RESTART;
-        return Rollouts.hostReply(node, "the rollback", requests.request(node, AgentRequest.rollback(record.id())))
+        return step(node, "rolling-back", Map.of())
+                .compose(v -> Rollouts.hostReply(node, "the rollback", requests.request(node, AgentRequest.rollback(record.id()))))
                 .compose(done -> Rollouts.hostReply(node, after.name().toLowerCase(Locale.ROOT), requests.request(node, AgentRequest.of(after))))
                 .compose(output -> {
                     rolledBack.add(node);
@@ -461,17 +459,22 @@ final class RolloutRun {
         }).transform(ar -> emit(FleetEvent.ROLLOUT_FINISHED, fields)).transform(ar -> Future.succeededFuture());
     }
 
-    private void step(String node, String step, Map<String, Object> detail) {
+    /**
+     * Journals the node's step and saves the record; completes once both are on disk (synced), so
+     * a step that acts is written before it acts and a controller killed at any point leaves a
+     * record that names what was in flight. Fails when they cannot be written: nothing then acts.
+     */
+    private Future<Void> step(String node, String step, Map<String, Object> detail) {
         steps.put(node, step);
         Map<String, Object> fields = fields("node", node, "step", step);
         fields.putAll(detail);
-        emit(FleetEvent.ROLLOUT_NODE, fields);
+        Future<Void> journaled = emit(FleetEvent.ROLLOUT_NODE, fields);
         record = snapshot(RolloutRecord.RUNNING, null, null);
-        save(record);
+        return Future.all(journaled, save(record)).mapEmpty();
     }
 
-    private void save(RolloutRecord now) {
-        worker.call(() -> {
+    private Future<Void> save(RolloutRecord now) {
+        return worker.call(() -> {
             store.save(now);
             return null;
         });

@@ -74,7 +74,10 @@ public final class Rollouts {
             List<RolloutRecord> all = store.all();
             for (RolloutRecord record : all) {
                 if (record.running()) {
-                    RolloutRecord aborted = record.finished(RolloutRecord.ABORTED, "the controller stopped while this rollout ran", Instant.now());
+                    List<String> inFlight = record.inFlight();
+                    RolloutRecord aborted = record.finished(RolloutRecord.ABORTED, "the controller stopped while this rollout ran"
+                            + (inFlight.isEmpty() ? "" : " (in flight: " + String.join(", ", inFlight)
+                            + "; each is on its old or its new revision: fleet rollout resume or fleet rollout undo)"), Instant.now());
                     store.save(aborted);
                     ended.add(aborted);
                     LOG.warning("rollout " + record.id() + " was running when the controller stopped: marked aborted");

@@ -182,4 +182,16 @@ class ControllerStateTest {
         assertThat(Files.readString(state.dir().resolve("journal/events.ndjson")))
                 .doesNotContain("0123456789abcdefghij").doesNotContain("BEGIN PRIVATE KEY").contains("(redacted)");
     }
+
+    @Test
+    void eachLeadershipEpochTakenIsNewerThanTheLastEvenAfterTheStateIsOpenedAgain() {
+        ControllerState state = TestStates.fresh(tmp);
+        long first = state.nextEpoch();
+        long second = state.nextEpoch();
+
+        long afterReopen = ControllerState.open(state.dir()).nextEpoch();
+
+        assertThat(second).isGreaterThan(first);
+        assertThat(afterReopen).isGreaterThan(second);
+    }
 }

@@ -71,6 +71,28 @@ class AgentRequestTest {
     }
 
     @Test
+    void everyRequestCarriesTheControllersLeadershipEpochAndARestartedControllerANewerOne() throws Exception {
+        controller = RunningController.start(tmp);
+        long before = epochOfAPlanRequest();
+
+        controller.restart();
+
+        assertThat(epochOfAPlanRequest()).isGreaterThan(before);
+        assertThat(controller.journal("controller.started")).last().satisfies(e -> assertThat(e.get("fields").toString()).contains("epoch="));
+    }
+
+    private long epochOfAPlanRequest() throws Exception {
+        try (TestAgent km1 = connected("km1")) {
+            CompletableFuture<AgentReply> plan = CompletableFuture.supplyAsync(() -> controller.admin().nodeRequest("km1", "plan",
+                    new Bundle("km1", 4, List.of()), false));
+            BridgeFrame request = km1.next(f -> BridgeFrame.MESSAGE.equals(f.type()));
+            km1.sendTo(request.replyAddress(), new AgentReply(true, null, null, new ApplyResult("km1", 4, true, List.of(), List.of()), null), null);
+            plan.get(TestAgent.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            return Long.parseLong(request.headers().get(Addresses.EPOCH));
+        }
+    }
+
+    @Test
     void anAgentThatIsNotConnectedIs409() {
         controller = RunningController.start(tmp);
         controller.enroll("km1");

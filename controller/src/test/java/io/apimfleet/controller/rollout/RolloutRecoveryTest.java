@@ -57,4 +57,29 @@ class RolloutRecoveryTest {
             assertThat(e.get("fields").toString()).contains("state=aborted");
         });
     }
+
+    @Test
+    void theAbortReasonNamesTheNodesLeftInFlightWithTheirStep() throws Exception {
+        ControllerState state = TestStates.fresh(dir);
+        RolloutStore store = new RolloutStore(state);
+        store.save(new RolloutRecord(1, "left", "cluster.yaml", "sha256:00", RolloutRecord.RUNNING, Instant.now(), null, null,
+                List.of(new Phase("key-manager", List.of("km1", "km2")), new Phase("gateway", List.of("gw1"))),
+                Map.of("km1", "healthy", "km2", "restarting"), List.of("km1", "km2"), List.of(), null));
+
+        StateWorker worker = new StateWorker(vertx, "recovery-test");
+        Rollouts rollouts = new Rollouts(vertx, state, worker, new Journal(state, worker), null, null, null);
+        rollouts.recover().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        RolloutRecord recovered = rollouts.history().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
+        assertThat(recovered.reason()).contains("in flight: km2 restarting").doesNotContain("km1").contains("fleet rollout undo");
+    }
+
+    @Test
+    void anEndedRolloutMayHaveChangedTheNodeWhoseApplyWasInFlightButNotOneRolledBack() {
+        RolloutRecord ended = new RolloutRecord(1, "c", "cluster.yaml", "sha256:00", RolloutRecord.ABORTED, Instant.now(), Instant.now(), null,
+                List.of(new Phase("key-manager", List.of("km1", "km2", "km3"))),
+                Map.of("km1", "rolled-back", "km2", "applying", "km3", "not-reached"), List.of("km1"), List.of("km1"), null);
+
+        assertThat(ended.leftChanged()).containsExactly("km2");
+    }
 }

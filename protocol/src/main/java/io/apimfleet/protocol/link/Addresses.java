@@ -17,6 +17,12 @@ public final class Addresses {
     public static final String VERIFIED_NODE = "fleet-node";
     /** Header naming a request's kind on an agent's command address. */
     public static final String KIND = "fleet-kind";
+    /**
+     * Header carrying the leadership epoch of the controller that sent a request (a decimal
+     * number): an agent refuses a request whose epoch is older than the newest it has seen, so a
+     * controller that no longer leads cannot act. A request without it counts as epoch 0.
+     */
+    public static final String EPOCH = "fleet-epoch";
 
     private Addresses() {
     }
