@@ -37,7 +37,7 @@ public final class ProbeRunner {
     private final Map<String, ProbeVerdicts> verdicts = new LinkedHashMap<>();
     private static final AtomicLong LAST_RUN = new AtomicLong();
     private long run;
-    private final List<Long> timers = new ArrayList<>();
+    private final java.util.Set<Long> timers = new java.util.HashSet<>();
 
     public ProbeRunner(Vertx vertx, Clock clock, TrustOptions trust, BiConsumer<Probe, ProbeVerdicts.State> onChange) {
         this.vertx = vertx;
@@ -60,14 +60,35 @@ public final class ProbeRunner {
             ProbeVerdicts probeVerdicts = new ProbeVerdicts(probe, productStartedAt);
             verdicts.put(probe.name(), probeVerdicts);
             onChange.accept(probe, probeVerdicts.state());   // every probe is known from the start, not only once it passes
-            timers.add(vertx.setPeriodic(0, Math.max(100, probe.interval().toMillis()), id ->
-                    attempt(probe).onComplete(ar -> {
-                        boolean success = ar.succeeded() && ar.result();
-                        if (verdicts.get(probe.name()) == probeVerdicts && probeVerdicts.record(success, clock.instant())) {
-                            onChange.accept(probe, probeVerdicts.state());
-                        }
-                    })));
+            probeNow(probe, probeVerdicts);
         }
+    }
+
+    /**
+     * One attempt, then the next one {@code interval} after this one began (at once when it took
+     * longer): attempts never overlap, so a slow first TLS handshake of a product that just
+     * started takes its whole timeout instead of being cut short by the next attempt.
+     */
+    private void probeNow(Probe probe, ProbeVerdicts probeVerdicts) {
+        long began = System.nanoTime();
+        attempt(probe).onComplete(ar -> {
+            if (verdicts.get(probe.name()) != probeVerdicts) {
+                return;   // stopped, or replaced by a newer run
+            }
+            if (probeVerdicts.record(ar.succeeded() && ar.result(), clock.instant())) {
+                onChange.accept(probe, probeVerdicts.state());
+            }
+            long waited = (System.nanoTime() - began) / 1_000_000;
+            long delay = Math.max(1, Math.max(100, probe.interval().toMillis()) - waited);
+            long[] timer = new long[1];
+            timer[0] = vertx.setTimer(delay, id -> {
+                timers.remove(Long.valueOf(timer[0]));
+                if (verdicts.get(probe.name()) == probeVerdicts) {
+                    probeNow(probe, probeVerdicts);
+                }
+            });
+            timers.add(timer[0]);
+        });
     }
 
     /** Stops the probes and closes the clients: a runner is made again when the trust changes. */

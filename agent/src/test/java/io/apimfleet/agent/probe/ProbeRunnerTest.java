@@ -89,6 +89,30 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void anAttemptSlowerThanTheIntervalIsNotOverlappedByTheNextOne() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        HttpServer server = vertx.createHttpServer().requestHandler(r -> {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            vertx.setTimer(400, id -> {
+                inFlight.decrementAndGet();
+                answered.incrementAndGet();
+                r.response().end("ok");
+            });
+        });
+        int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        ProbeRunner runner = runner(null);
+        Probe slow = new Probe("console", Probe.Kind.HTTP, "127.0.0.1", port, "/", Duration.ofMillis(100), Duration.ofSeconds(2), 1, 2, Duration.ZERO);
+
+        onLoop(() -> runner.run(List.of(slow), Instant.now()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 4);
+        assertThat(mostAtOnce.get()).isEqualTo(1);
+        assertThat(changes.get("console")).isEqualTo(ProbeVerdicts.State.PASSING);
+    }
+
+    @Test
     void anHttpsProbePassesForTheNameInTheCertificateAndFailsForAnother() throws Exception {
         TestCa ca = TestCa.create("probe test CA");
         TestCa.Issued server = ca.server("localhost");

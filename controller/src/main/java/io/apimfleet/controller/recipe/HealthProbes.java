@@ -36,7 +36,7 @@ final class HealthProbes {
     static List<Probe> of(ClusterSpec spec, Node node) {
         Duration grace = spec.rollout().healthyDeadline();
         Duration interval = spec.rollout().probeInterval();
-        Duration timeout = TIMEOUT.compareTo(interval) > 0 ? interval : TIMEOUT;
+        Duration timeout = TIMEOUT;   // not the interval: attempts do not overlap, and a freshly started JVM's first TLS handshake is slow
         List<Probe> probes = new ArrayList<>();
         probes.add(new Probe("console", Probe.Kind.HTTPS, node.host(), ApimPort.SERVLET_HTTPS.on(node), CONSOLE,
                 interval, timeout, SUCCESSES, FAILURES, grace));

@@ -50,4 +50,19 @@ class HealthProbesTest {
         assertThat(console.startupGrace()).isEqualTo(SPEC.rollout().healthyDeadline()).isEqualTo(Duration.ofMinutes(5));
         assertThat(console.failureThreshold()).isEqualTo(3);
     }
+
+    @Test
+    void aShortProbeIntervalDoesNotShortenTheTimeoutOfEachAttempt() {
+        String yaml;
+        try {
+            yaml = java.nio.file.Files.readString(java.nio.file.Path.of(HealthProbesTest.class.getResource("/specs/one-host-offsets.yaml").toURI()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        ClusterSpec fast = io.apimfleet.controller.spec.Specs.check("fast.yaml", yaml + "rollout: { probeInterval: 100ms }\n").validSpec();
+        Probe console = Recipes.bundle(fast, "km", 1, jar -> Optional.empty()).bundle().probes().get(0);
+
+        assertThat(console.interval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(console.timeout()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
 }
