@@ -1,5 +1,6 @@
 package io.apimfleet.controller.spec;
 
+import io.apimfleet.controller.pki.NodeNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,13 @@ final class NodeRules implements SpecRule {
             // The name becomes the agent's certificate CN and part of its event-bus address.
             findings.add(path, "node name '" + name + "' must be a DNS label: lower-case letters, digits and '-', "
                     + "at most 63, e.g. km1");
+        } else {
+            // The rule fleet token create and the agents' bridge apply (reserved names): one rule, NodeNames'.
+            try {
+                NodeNames.check(name);
+            } catch (IllegalArgumentException e) {
+                findings.add(path, e.getMessage() + "; give the node another name, e.g. km1");
+            }
         }
         Integer first = firstByName.putIfAbsent(name, index);
         if (first != null) {

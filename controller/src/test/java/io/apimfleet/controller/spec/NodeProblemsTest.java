@@ -35,6 +35,18 @@ class NodeProblemsTest {
     }
 
     @Test
+    void aNodeNameStartingWithFleetIsReservedAsForJoinTokens() {
+        assertThat(problemsIn("""
+                apiVersion: apim-fleet/v1
+                cluster: demo
+                admin: { password: "${secret:admin}" }
+                nodes:
+                  - { name: fleet-km1, role: key-manager, host: km1.example }
+                """)).containsExactly("cluster.yaml:5:13: node name 'fleet-km1' is reserved: names starting with fleet- "
+                + "are the controller's own identities; give the node another name, e.g. km1");
+    }
+
+    @Test
     void twoNodesOnTheSameHostWithTheSamePortOffsetCollide() {
         assertThat(problemsIn("""
                 apiVersion: apim-fleet/v1
