@@ -33,8 +33,8 @@ final class SettingsRules implements SpecRule {
     private static void checkProduct(Product product, Findings findings) {
         if (!Product.SUPPORTED_VERSIONS.contains(product.version())) {
             findings.add("product.version", "product.version '" + product.version()
-                    + "' is not supported; apim-fleet drives API-M " + Words.and(Product.SUPPORTED_VERSIONS)
-                    + ", e.g. version: \"" + Product.DEFAULT_VERSION + "\"");
+                    + "' is not supported: the recipes render API-M " + Words.and(Product.SUPPORTED_VERSIONS)
+                    + "'s configuration layout only; write version: \"" + Product.DEFAULT_VERSION + "\"");
         }
         findings.requireAbsolutePath("product.home", "product.home", product.home());
         findings.requireAbsolutePath("product.javaHome", "product.javaHome", product.javaHome());

@@ -75,8 +75,21 @@ class ValueProblemsTest {
                 admin: { password: "${secret:admin}" }
                 nodes:
                   - { name: km1, role: key-manager, host: km1.example }
-                """)).containsExactly("cluster.yaml:3:21: product.version '3.2.0' is not supported; apim-fleet drives "
-                + "API-M 2.1.0 and 2.2.0, e.g. version: \"2.2.0\"");
+                """)).containsExactly("cluster.yaml:3:21: product.version '3.2.0' is not supported: the recipes render "
+                + "API-M 2.2.0's configuration layout only; write version: \"2.2.0\"");
+    }
+
+    @Test
+    void version210IsRefusedBecauseOnly220IsRendered() {
+        assertThat(problemsIn("""
+                apiVersion: apim-fleet/v1
+                cluster: demo
+                product: { version: "2.1.0" }
+                admin: { password: "${secret:admin}" }
+                nodes:
+                  - { name: km1, role: key-manager, host: km1.example }
+                """)).containsExactly("cluster.yaml:3:21: product.version '2.1.0' is not supported: the recipes render "
+                + "API-M 2.2.0's configuration layout only; write version: \"2.2.0\"");
     }
 
     @Test
