@@ -30,4 +30,36 @@ public final class Durations {
         }
         return Optional.of(total);
     }
+
+    /**
+     * A duration the way the spec writes it, the inverse of {@link #parse}: {@code 50ms},
+     * {@code 5s}, {@code 2m}, {@code 1h}, {@code 1m30s}, {@code 1s250ms}; {@code 0s} for zero, a
+     * leading {@code -} when negative. Sub-millisecond parts are dropped. The one formatter for
+     * durations in messages.
+     */
+    public static String format(Duration duration) {
+        if (duration.isNegative()) {
+            return "-" + format(duration.negated());
+        }
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder();
+        long hours = millis / 3_600_000;
+        long minutes = millis / 60_000 % 60;
+        long seconds = millis / 1000 % 60;
+        long rest = millis % 1000;
+        append(text, hours, "h");
+        append(text, minutes, "m");
+        append(text, seconds, "s");
+        append(text, rest, "ms");
+        return text.toString();
+    }
+
+    private static void append(StringBuilder text, long amount, String unit) {
+        if (amount > 0) {
+            text.append(amount).append(unit);
+        }
+    }
 }

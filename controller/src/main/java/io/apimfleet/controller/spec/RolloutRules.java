@@ -39,7 +39,8 @@ final class RolloutRules implements SpecRule {
             findings.add("rollout.healthyDeadline", "rollout.healthyDeadline must be longer than 0s");
         }
         if (rollout.probeInterval().toMillis() < 100 || rollout.probeInterval().compareTo(Duration.ofMinutes(1)) > 0) {
-            findings.add("rollout.probeInterval", "rollout.probeInterval must be between 100ms and 1m, not " + rollout.probeInterval());
+            findings.add("rollout.probeInterval", "rollout.probeInterval must be between 100ms and 1m, not "
+                    + Durations.format(rollout.probeInterval()));
         }
     }
 }

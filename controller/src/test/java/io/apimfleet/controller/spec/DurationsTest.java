@@ -27,4 +27,26 @@ class DurationsTest {
     void rejectsAnythingElse(String text) {
         assertThat(Durations.parse(text)).isEmpty();
     }
+
+    @Test
+    void formatsDurationsAsTheSpecWritesThem() {
+        assertThat(Durations.format(Duration.ofMillis(50))).isEqualTo("50ms");
+        assertThat(Durations.format(Duration.ofSeconds(5))).isEqualTo("5s");
+        assertThat(Durations.format(Duration.ofMinutes(2))).isEqualTo("2m");
+        assertThat(Durations.format(Duration.ofHours(1))).isEqualTo("1h");
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(Durations.format(Duration.ofMillis(1250))).isEqualTo("1s250ms");
+    }
+
+    @Test
+    void formatsZeroAndNegativeDurationsReadably() {
+        assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+        assertThat(Durations.format(Duration.ofSeconds(-3))).isEqualTo("-3s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"250ms", "10s", "5m", "1m30s", "1h", "2h5m7s9ms"})
+    void aFormattedDurationReadsBackTheSame(String text) {
+        assertThat(Durations.format(Durations.parse(text).orElseThrow())).isEqualTo(text);
+    }
 }

@@ -106,4 +106,17 @@ class RolloutProblemsTest {
                   healthyDeadline: 0s
                 """)).containsExactly("cluster.yaml:7:20: rollout.healthyDeadline must be longer than 0s");
     }
+
+    @Test
+    void aProbeIntervalOutOfRangeIsQuotedTheWayTheSpecWritesDurations() {
+        assertThat(problemsIn("""
+                apiVersion: apim-fleet/v1
+                cluster: demo
+                admin: { password: "${secret:admin}" }
+                nodes:
+                  - { name: km1, role: key-manager, host: km1.example }
+                rollout:
+                  probeInterval: 50ms
+                """)).containsExactly("cluster.yaml:7:18: rollout.probeInterval must be between 100ms and 1m, not 50ms");
+    }
 }
