@@ -50,10 +50,17 @@ public enum Role {
         return this == KEY_MANAGER || this == PUBLISHER || this == STORE;
     }
 
-    /** The roles this one must reach before it is healthy, so a cluster cannot work without them. */
+    /**
+     * The roles this one must reach, so a cluster cannot work without them (and the recipes cannot
+     * render it): a publisher publishes APIs to the gateways' environments and throttling policies
+     * to a traffic manager; a store lists the gateways' endpoints and revokes tokens through a
+     * gateway; both validate keys at a key manager; a gateway validates keys at a key manager and
+     * throttles through a traffic manager.
+     */
     public List<Role> requires() {
         return switch (this) {
-            case PUBLISHER, STORE -> List.of(KEY_MANAGER);
+            case PUBLISHER -> List.of(KEY_MANAGER, TRAFFIC_MANAGER, GATEWAY);
+            case STORE -> List.of(KEY_MANAGER, GATEWAY);
             case GATEWAY -> List.of(KEY_MANAGER, TRAFFIC_MANAGER);
             default -> List.of();
         };

@@ -31,11 +31,13 @@ class LoadBalancerProblemsTest {
                 admin: { password: "${secret:admin}" }
                 nodes:
                   - { name: km1, role: key-manager, host: km1.example }
+                  - { name: tm1, role: traffic-manager, host: tm1.example }
+                  - { name: gw1, role: gateway, host: gw1.example }
                   - { name: pub1, role: publisher, host: pub1.example }
                   - { name: pub2, role: publisher, host: pub2.example }
                   - { name: lb1, role: load-balancer, host: lb.example }
                 loadBalancer: { node: lb1 }
-                """)).containsExactly("cluster.yaml:9:15: publisher has 2 nodes (pub1, pub2) but no load-balancer "
+                """)).containsExactly("cluster.yaml:11:15: publisher has 2 nodes (pub1, pub2) but no load-balancer "
                 + "endpoint; add loadBalancer.endpoints.publisher: { host: NAME, port: PORT }");
     }
 
@@ -59,6 +61,8 @@ class LoadBalancerProblemsTest {
                 admin: { password: "${secret:admin}" }
                 nodes:
                   - { name: km1, role: key-manager, host: km1.example }
+                  - { name: tm1, role: traffic-manager, host: tm1.example }
+                  - { name: gw1, role: gateway, host: gw1.example }
                   - { name: km2, role: key-manager, host: km2.example }
                   - { name: store1, role: store, host: store1.example }
                   - { name: lb1, role: load-balancer, host: lb.example }
@@ -67,7 +71,7 @@ class LoadBalancerProblemsTest {
                   endpoints:
                     key-manager: { host: km.example, port: 9443 }
                     store: { host: store.example, port: 9445 }
-                """)).containsExactly("cluster.yaml:13:12: loadBalancer.endpoints.store is not used: store has 1 "
+                """)).containsExactly("cluster.yaml:15:12: loadBalancer.endpoints.store is not used: store has 1 "
                 + "node, so it needs no load balancer; remove it, or add a second store node");
     }
 
@@ -202,6 +206,8 @@ class LoadBalancerProblemsTest {
                 admin: { password: "${secret:admin}" }
                 nodes:
                   - { name: km1, role: key-manager, host: km1.example }
+                  - { name: tm1, role: traffic-manager, host: tm1.example }
+                  - { name: gw1, role: gateway, host: gw1.example }
                   - { name: km2, role: key-manager, host: km2.example }
                   - { name: pub1, role: publisher, host: pub1.example }
                   - { name: pub2, role: publisher, host: pub2.example }
@@ -211,7 +217,7 @@ class LoadBalancerProblemsTest {
                   endpoints:
                     key-manager: { host: apim.example, port: 9443 }
                     publisher: { host: apim.example, port: 9443 }
-                """)).containsExactly("cluster.yaml:14:44: loadBalancer.endpoints.publisher uses apim.example:9443 "
+                """)).containsExactly("cluster.yaml:16:44: loadBalancer.endpoints.publisher uses apim.example:9443 "
                 + "like key-manager; give each endpoint its own host or port");
     }
 }

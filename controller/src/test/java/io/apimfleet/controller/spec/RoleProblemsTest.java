@@ -42,10 +42,40 @@ class RoleProblemsTest {
                 admin: { password: "${secret:admin}" }
                 nodes:
                   - { name: tm1, role: traffic-manager, host: tm1.example }
+                  - { name: gw1, role: gateway, host: gw1.example }
                   - { name: store1, role: store, host: store1.example }
                   - { name: pub1, role: publisher, host: pub1.example }
-                """)).containsExactly("cluster.yaml:6:27: no node has role key-manager, which publisher and store "
-                + "need; add a node with role: key-manager");
+                """)).containsExactly("cluster.yaml:6:24: no node has role key-manager, which publisher, store and "
+                + "gateway need; add a node with role: key-manager");
+    }
+
+    @Test
+    void publisherAndStoreWithoutAGatewayAreRefusedBeforeAnyPlan() {
+        assertThat(problemsIn("""
+                apiVersion: apim-fleet/v1
+                cluster: demo
+                admin: { password: "${secret:admin}" }
+                nodes:
+                  - { name: km1, role: key-manager, host: km1.example }
+                  - { name: tm1, role: traffic-manager, host: tm1.example }
+                  - { name: pub1, role: publisher, host: pub1.example }
+                  - { name: store1, role: store, host: store1.example }
+                """)).containsExactly("cluster.yaml:7:25: no node has role gateway, which publisher and store need; "
+                + "add a node with role: gateway");
+    }
+
+    @Test
+    void aPublisherNeedsATrafficManagerForItsThrottlingPolicies() {
+        assertThat(problemsIn("""
+                apiVersion: apim-fleet/v1
+                cluster: demo
+                admin: { password: "${secret:admin}" }
+                nodes:
+                  - { name: km1, role: key-manager, host: km1.example }
+                  - { name: pub1, role: publisher, host: pub1.example }
+                  - { name: gw1, role: gateway, host: gw1.example, portOffset: 1 }
+                """)).containsExactly("cluster.yaml:6:25: no node has role traffic-manager, which publisher and gateway "
+                + "need; add a node with role: traffic-manager");
     }
 
     @Test
