@@ -61,8 +61,7 @@ final class ApplyCommand implements Callable<Integer> {
             throw new UserError("fleet apply: " + e.getMessage());
         }
         ControllerClient client = controller.client(state, "fleet apply");
-        Rollouts.Started started = ControllerOption.sendingSpec("fleet apply", FleetCommand.EXIT_ROLLOUT_FAILED,
-                () -> client.apply(file, SpecFile.text(file), secrets, yes));
+        Rollouts.Started started = ControllerOption.sendingSpec("fleet apply", () -> client.apply(file, SpecFile.text(file), secrets, yes));
         return RolloutProgress.follow("fleet apply", client, started, spec.commandLine().getOut(), output.json(), detach);
     }
 }

@@ -108,7 +108,7 @@ final class CertsCommand extends CommandGroup {
             }
             ControllerClient client = controller.client(state, "fleet certs rotate --apply");
             io.apimfleet.controller.rollout.Rollouts.Started started = ControllerOption.sendingSpec("fleet certs rotate --apply",
-                    FleetCommand.EXIT_ROLLOUT_FAILED, () -> client.apply(file, SpecFile.text(file), java.util.Map.of(), yes));
+                    () -> client.apply(file, SpecFile.text(file), java.util.Map.of(), yes));
             return RolloutProgress.follow("fleet certs rotate --apply", client, started, out, output.json(), false);
         }
 

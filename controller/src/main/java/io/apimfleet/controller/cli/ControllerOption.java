@@ -38,31 +38,60 @@ final class ControllerOption {
     }
 
     /**
-     * Sends a spec to the controller ({@code fleet plan}, {@code fleet apply}): an invalid spec's
-     * problems come back as located lines (exit 2), a 409 exits {@code conflictExit}, anything else
-     * that fails exits 3.
+     * The exit status for an answer of the controller that is not a success: the one mapping from
+     * API answers to the statuses {@code fleet --help} lists. An invalid spec's problems are 2 (bad
+     * input); the agent's side not connected, not answering in time or failing ({@code
+     * not-connected}, {@code timeout}, {@code failed}) is 4; any other 409 is about rollouts (another
+     * one is running, the rollout was refused: nothing to resume or undo, an outage not accepted, a
+     * spec the controller cannot render for its nodes) and is 5; anything else is the controller
+     * refusing the request, 3.
      */
-    static <T> T sendingSpec(String command, int conflictExit, Supplier<T> call) {
+    static int exitStatus(ControllerApiException e) {
+        if (!e.problems().isEmpty()) {
+            return FleetCommand.EXIT_USER_ERROR;
+        }
+        return switch (e.reason() == null ? "" : e.reason()) {
+            case "not-connected", "timeout", "failed" -> FleetCommand.EXIT_AGENT;
+            default -> e.status() == 409 ? FleetCommand.EXIT_ROLLOUT_FAILED : FleetCommand.EXIT_CONTROLLER;
+        };
+    }
+
+    /**
+     * Sends a spec to the controller ({@code fleet plan}, {@code fleet apply}): an invalid spec's
+     * problems come back as located lines; other failures exit with {@link #exitStatus}.
+     */
+    static <T> T sendingSpec(String command, Supplier<T> call) {
         try {
             return call.get();
         } catch (ControllerApiException e) {
             if (!e.problems().isEmpty()) {
                 throw new UserError(e.problems());
             }
-            throw new UserError(e.status() == 409 ? conflictExit : FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
+            throw new UserError(exitStatus(e), command + ": " + e.getMessage());
         } catch (ControllerUnreachable e) {
             throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
         }
     }
 
-    /** Runs {@code call}, reporting an unreachable or refusing controller as exit 3. */
+    /** Runs {@code call}, which asks an agent through the controller; failures exit with {@link #exitStatus}. */
+    static <T> T askingAgent(String command, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ControllerApiException e) {
+            throw new UserError(exitStatus(e), command + ": " + e.getMessage());
+        } catch (ControllerUnreachable e) {
+            throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs {@code call}: an unreachable controller exits 3, a refusal with {@link #exitStatus}. */
     static <T> T calling(String command, Supplier<T> call) {
         try {
             return call.get();
         } catch (ControllerUnreachable e) {
             throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
         } catch (ControllerApiException e) {
-            throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": the controller refused (" + e.status() + " " + e.reason() + "): " + e.getMessage());
+            throw new UserError(exitStatus(e), command + ": the controller refused (" + e.status() + " " + e.reason() + "): " + e.getMessage());
         }
     }
 }

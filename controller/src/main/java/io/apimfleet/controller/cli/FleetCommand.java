@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad input (options, spec file, state directory)",
                 "3:the controller could not be reached or refused the request", "4:the agent could not do it (not connected, no answer, refused)",
-                "5:the rollout failed or was aborted, or another rollout is running"})
+                "5:the rollout failed, was aborted or was refused (another rollout is running, the spec cannot be rendered, "
+                        + "an outage not accepted, nothing to resume or undo)"})
 public final class FleetCommand implements Callable<Integer> {
 
     /** Exit code for problems in what the user gave us: a bad spec, a missing file. */
@@ -26,7 +27,7 @@ public final class FleetCommand implements Callable<Integer> {
     public static final int EXIT_CONTROLLER = 3;
     /** The controller reached the agent's side and it could not do it: not connected, no answer in time, refused. */
     public static final int EXIT_AGENT = 4;
-    /** A rollout failed or was aborted (or another one is running). */
+    /** A rollout failed, was aborted or was refused, or another one is running (the controller's 409s but not-connected). */
     public static final int EXIT_ROLLOUT_FAILED = 5;
 
     @Spec

@@ -1,8 +1,6 @@
 package io.apimfleet.controller.cli;
 
-import io.apimfleet.controller.client.ControllerApiException;
 import io.apimfleet.controller.client.ControllerClient;
-import io.apimfleet.controller.client.ControllerUnreachable;
 import io.apimfleet.protocol.link.AgentReply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +39,7 @@ import java.util.concurrent.Callable;
                 "  fleet node add NAME --role ROLE --host HOST [--address IP] [--endpoint HOST:PORT] -f FILE [--dry-run]",
                 "      (adds a node to the spec file, copied from the role's first node, and shows the diff;",
                 "       the previous file is kept as FILE.bak; fleet plan -f FILE then shows what it changes)",
-                "Exit status 4 when the agent is not connected, does not answer, or refuses."})
+                "Exit status 4 when the agent is not connected, does not answer, or refuses; 5 while a rollout runs."})
 final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -96,18 +94,8 @@ final class NodeCommand implements Callable<Integer> {
             throw new UserError("fleet node: the action is start, stop, restart, logs or add, not '" + action + "'");
         }
         ControllerClient client = controller.client(state, command);
-        AgentReply reply;
-        try {
-            reply = client.nodeRequest(node, action, null, force, action.equals("logs") ? Math.max(1, lines) : 0);
-        } catch (ControllerApiException e) {
-            int status = switch (e.reason()) {
-                case "not-connected", "timeout", "failed" -> FleetCommand.EXIT_AGENT;
-                default -> FleetCommand.EXIT_CONTROLLER;
-            };
-            throw new UserError(status, command + ": " + e.getMessage());
-        } catch (ControllerUnreachable e) {
-            throw new UserError(FleetCommand.EXIT_CONTROLLER, command + ": " + e.getMessage());
-        }
+        AgentReply reply = ControllerOption.askingAgent(command,
+                () -> client.nodeRequest(node, action, null, force, action.equals("logs") ? Math.max(1, lines) : 0));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             OutputOption.printJson(out, reply);

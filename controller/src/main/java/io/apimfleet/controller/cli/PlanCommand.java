@@ -1,8 +1,6 @@
 package io.apimfleet.controller.cli;
 
-import io.apimfleet.controller.client.ControllerApiException;
 import io.apimfleet.controller.client.ControllerClient;
-import io.apimfleet.controller.client.ControllerUnreachable;
 import io.apimfleet.controller.recipe.RecipeException;
 import io.apimfleet.controller.recipe.Recipes;
 import io.apimfleet.controller.rollout.ClusterPlan;
@@ -28,7 +26,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Asks every node's agent what applying the spec would change there (a dry run): prints the phases,",
                 "each node's diff, which nodes would (re)start, and warnings. The controller may certify hosts' TLS keys to show exact diffs.",
-                "Exit status 4 when an agent is not connected, does not answer, or refuses."})
+                "Exit status 4 when an agent refuses or does not answer (with --node: also when it is not connected);",
+                "5 while a rollout runs, or when the controller cannot render the spec: an agent not connected",
+                "(its TLS key is needed), or a secret the controller has no value for."})
 final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -88,7 +88,7 @@ final class PlanCommand implements Callable<Integer> {
 
     private int planCluster() {
         ControllerClient client = controller.client(state, "fleet plan");
-        ClusterPlan plan = ControllerOption.sendingSpec("fleet plan", FleetCommand.EXIT_AGENT, () -> client.plan(file, SpecFile.text(file)));
+        ClusterPlan plan = ControllerOption.sendingSpec("fleet plan", () -> client.plan(file, SpecFile.text(file)));
         PrintWriter out = spec.commandLine().getOut();
         boolean failed = plan.nodes().stream().anyMatch(n -> n.error() != null);
         if (output.json()) {
@@ -125,16 +125,6 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private AgentReply ask(ControllerClient client, Bundle bundle) {
-        try {
-            return client.nodeRequest(node, "plan", bundle, false);
-        } catch (ControllerApiException e) {
-            int status = switch (e.reason()) {
-                case "not-connected", "timeout", "failed" -> FleetCommand.EXIT_AGENT;
-                default -> FleetCommand.EXIT_CONTROLLER;
-            };
-            throw new UserError(status, "fleet plan: " + e.getMessage());
-        } catch (ControllerUnreachable e) {
-            throw new UserError(FleetCommand.EXIT_CONTROLLER, "fleet plan: " + e.getMessage());
-        }
+        return ControllerOption.askingAgent("fleet plan", () -> client.nodeRequest(node, "plan", bundle, false));
     }
 }

@@ -161,7 +161,7 @@ final class RolloutCommand extends CommandGroup {
         @Override
         public Integer call() {
             ControllerClient client = controller.client(state, command());
-            Rollouts.Started started = ControllerOption.sendingSpec(command(), FleetCommand.EXIT_ROLLOUT_FAILED, () -> start(client));
+            Rollouts.Started started = ControllerOption.sendingSpec(command(), () -> start(client));
             return RolloutProgress.follow(command(), client, started, spec.commandLine().getOut(), output.json(), detach);
         }
     }

@@ -182,6 +182,17 @@ class ControllerCliTest {
     }
 
     @Test
+    void aClusterPlanTheControllerCannotRenderExitsFiveAsHelpSays() throws Exception {
+        controller = RunningController.start(tmp);
+        controller.enroll("km1");
+
+        FleetRun run = fleet("plan", "-f", spec("five-node.yaml").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(5);
+        assertThat(run.err()).contains("its agent is not connected");
+    }
+
+    @Test
     void controllerRunServesUntilStopped() throws Exception {
         Path state = TestStates.fresh(tmp).dir();
         int api = RunningController.freePort();
