@@ -53,6 +53,7 @@ import java.util.regex.Pattern;
  *   POST /v1/enroll                   EnrollRequest -> EnrollResponse; 403 {error, reason}; no certificate needed
  *   POST /v1/renew                    {"csr": PEM} -> EnrollResponse; the agent's certificate
  *   GET  /v1/agents                   [AgentView]                                      admin
+ *   POST /v1/agents/ping[?node=N...]  -> AgentPing.Result (a FACTS request to every connected agent)  admin
  *   GET  /v1/events?since=N[&follow=true[&heartbeats=true]]  NDJSON of FleetEvent with index > N   admin
  *   POST /v1/nodes/{node}/plan|apply|rollback[?force=true]  Bundle -> AgentReply      admin
  *   POST /v1/nodes/{node}/start|stop|restart|logs[?force=true][&lines=N]  -> AgentReply   admin
@@ -109,6 +110,17 @@ public final class ApiRoutes {
         router.post("/v1/renew").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::renew);
 
         router.get("/v1/agents").handler(this::requireAdmin).handler(this::agents);
+        AgentPing ping = new AgentPing(
+                () -> live.all().stream().filter(LiveAgents.Live::connected).map(LiveAgents.Live::node).toList(),
+                node -> requests.request(node, AgentPing.request()));
+        router.post("/v1/agents/ping").handler(this::requireAdmin).handler(ctx -> {
+            List<String> nodes = ctx.queryParam("node");
+            if (nodes.stream().anyMatch(n -> !NODE.matcher(n).matches())) {
+                error(ctx, 400, "malformed-request", "node must be a node name");
+                return;
+            }
+            ping.ping(nodes).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
+        });
         router.get("/v1/events").handler(this::requireAdmin).handler(this::events);
         router.get("/metrics").handler(this::requireAdmin).handler(this::metrics);
         router.post("/v1/nodes/:node/:action").handler(this::requireAdmin);

@@ -21,8 +21,12 @@ import picocli.CommandLine.Spec;
 final class TokenCommand extends CommandGroup {
     @Command(name = "create",
             mixinStandardHelpOptions = true,
-            description = {"Makes a join token for one node and prints, once, the fleet-agent join command to run on that host."})
+            description = {"Makes a join token for one node and prints, once, the fleet-agent join command to run on that host.",
+                    "With --count N, makes N tokens at once, for nodes NAME1 to NAMEN, and prints one join command (with -q: "
+                            + "one 'NODE TOKEN' line) per node."})
     static final class Create implements Callable<Integer> {
+        static final int MAX_COUNT = 100_000;
+
         @Spec
         CommandSpec spec;
 
@@ -36,8 +40,13 @@ final class TokenCommand extends CommandGroup {
                 description = "how long it is valid: 90s, 15m, 1h, 1h30m (default: ${DEFAULT-VALUE}; at most 24h)")
         String ttl;
 
-        @Option(names = {"-q", "--quiet"}, description = "print only the token")
+        @Option(names = {"-q", "--quiet"}, description = "print only the token (with --count: NODE TOKEN, one line each)")
         boolean quiet;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "1",
+                description = "make N tokens, for nodes NAME1 to NAMEN (default: ${DEFAULT-VALUE}: one token, for NAME itself; at most "
+                        + MAX_COUNT + ")")
+        int count;
 
         @Override
         public Integer call() {
@@ -47,8 +56,14 @@ final class TokenCommand extends CommandGroup {
             } catch (IllegalArgumentException e) {
                 throw new UserError("fleet token create: " + e.getMessage());
             }
+            if (count < 1 || count > MAX_COUNT) {
+                throw new UserError("fleet token create: --count must be between 1 and " + MAX_COUNT);
+            }
             ControllerState opened = state.open("fleet token create");
             JoinTokens tokens = opened.tokens();
+            if (count > 1) {
+                return createMany(tokens, life);
+            }
             JoinTokens.IssuedToken token;
             try {
                 token = tokens.create(node, life);
@@ -62,6 +77,29 @@ final class TokenCommand extends CommandGroup {
                 out.println("join token " + token.id() + " for node " + token.node() + ", single use, valid until "
                         + Table.time(token.expires()) + " (it is shown only now). On " + token.node() + " run:");
                 out.println(tokens.joinCommand(token));
+            }
+            out.flush();
+            return 0;
+        }
+
+        private int createMany(JoinTokens tokens, Duration life) {
+            java.util.List<String> nodes = new java.util.ArrayList<>(count);
+            for (int i = 1; i <= count; i++) {
+                nodes.add(node + i);
+            }
+            java.util.List<JoinTokens.IssuedToken> made;
+            try {
+                made = tokens.createAll(nodes, life, Instant.now());
+            } catch (IllegalArgumentException e) {
+                throw new UserError("fleet token create: " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (!quiet) {
+                out.println(made.size() + " join tokens for nodes " + node + "1 to " + node + count + ", single use, valid until "
+                        + Table.time(made.get(0).expires()) + " (they are shown only now). On each host run its line:");
+            }
+            for (JoinTokens.IssuedToken token : made) {
+                out.println(quiet ? token.node() + " " + token.token() : tokens.joinCommand(token));
             }
             out.flush();
             return 0;

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The enrolled agents ({@code agents.json}): per node, when it enrolled and every certificate
+ * The enrolled agents ({@code agents.json}, with the changes since its last rewrite in
+ * {@code agents.json.log}, see {@link LoggedList}): per node, when it enrolled and every certificate
  * issued to it (public certificates only; agents' keys never reach the controller). Removing an
  * agent revokes all its certificates.
  */
@@ -69,7 +70,7 @@ public final class AgentRegistry {
             Agent agent = find(node).orElseThrow(() ->
                     new IllegalArgumentException("no enrolled agent named '" + node + "' (fleet agents list shows them)"));
             RevocationList.add(state.file(ControllerState.REVOKED), revocations(agent, now, "removed"));
-            write(new AgentFile(1, read().agents().stream().filter(a -> !a.node().equals(node)).toList()));
+            entries().rewrite(read().agents().stream().filter(a -> !a.node().equals(node)).toList());
             state.record("agent.removed", JoinTokens.fields("node", node,
                     "revokedSerials", agent.certificates().stream().map(IssuedCertificate::serial).toList()));
             return agent;
@@ -93,29 +94,22 @@ public final class AgentRegistry {
     List<String> add(String node, X509Certificate certificate, String how, Instant now) {
         IssuedCertificate issued = new IssuedCertificate(certificate.getSerialNumber().toString(16),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), now, how, Pem.write(certificate));
-        List<Agent> agents = new ArrayList<>();
         List<String> revoked = new ArrayList<>();
-        boolean found = false;
-        for (Agent agent : read().agents()) {
-            if (!agent.node().equals(node)) {
-                agents.add(agent);
-                continue;
-            }
-            found = true;
-            if (how.equals("enroll")) {
-                RevocationList.add(state.file(ControllerState.REVOKED), revocations(agent, now, "re-enrolled"));
-                agent.certificates().forEach(c -> revoked.add(c.serial()));
-                agents.add(new Agent(node, now, List.of(issued)));
-            } else {
-                List<IssuedCertificate> certificates = new ArrayList<>(agent.certificates());
-                certificates.add(issued);
-                agents.add(new Agent(node, agent.enrolledAt(), certificates));
-            }
+        Optional<Agent> known = find(node);
+        Agent changed;
+        if (known.isEmpty()) {
+            changed = new Agent(node, now, List.of(issued));
+        } else if (how.equals("enroll")) {
+            Agent agent = known.get();
+            RevocationList.add(state.file(ControllerState.REVOKED), revocations(agent, now, "re-enrolled"));
+            agent.certificates().forEach(c -> revoked.add(c.serial()));
+            changed = new Agent(node, now, List.of(issued));
+        } else {
+            List<IssuedCertificate> certificates = new ArrayList<>(known.get().certificates());
+            certificates.add(issued);
+            changed = new Agent(node, known.get().enrolledAt(), certificates);
         }
-        if (!found) {
-            agents.add(new Agent(node, now, List.of(issued)));
-        }
-        write(new AgentFile(1, agents));
+        entries().put(changed);   // one line appended, not the whole registry rewritten
         return revoked;
     }
 
@@ -129,11 +123,13 @@ public final class AgentRegistry {
                 .toList();
     }
 
-    private AgentFile read() {
-        return StateJson.read(state.file(ControllerState.AGENTS), AgentFile.class, () -> new AgentFile(1, List.of()));
+    /** {@code agents.json} and its side log {@code agents.json.log}: an enrollment or renewal is one appended line. */
+    private LoggedList<Agent, AgentFile> entries() {
+        return new LoggedList<>(state.file(ControllerState.AGENTS), AgentFile.class, Agent.class, AgentFile::agents,
+                list -> new AgentFile(1, list), Agent::node);
     }
 
-    private void write(AgentFile file) {
-        StateJson.write(state.file(ControllerState.AGENTS), file);
+    private AgentFile read() {
+        return new AgentFile(1, entries().read());
     }
 }

@@ -409,22 +409,7 @@ public final class ControllerState {
     }
 
     private X509Certificate issueUnique(String ca, Function<BigInteger, X509Certificate> sign) {
-        return locked(() -> {
-            Path file = dir.resolve(ISSUED);
-            IssuedFile issued = StateJson.read(file, IssuedFile.class, () -> new IssuedFile(1, List.of()));
-            Set<String> taken = new java.util.HashSet<>();
-            issued.certificates().forEach(e -> taken.add(e.serial()));
-            BigInteger serial;
-            do {
-                serial = CertificateAuthority.randomSerial();
-            } while (taken.contains(serial.toString(16)));
-            X509Certificate certificate = sign.apply(serial);
-            List<IssuedEntry> entries = new ArrayList<>(issued.certificates());
-            entries.add(new IssuedEntry(ca, serial.toString(16), certificate.getSubjectX500Principal().getName(),
-                    certificate.getNotAfter().toInstant(), Instant.now()));
-            StateJson.write(file, new IssuedFile(1, entries));
-            return certificate;
-        });
+        return locked(() -> IssuedLedger.issueUnique(dir.resolve(ISSUED), ca, sign));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -101,11 +101,45 @@ public final class JoinTokens {
                 id = random(ID_LENGTH);
             } while (find(file, id).isPresent());
             String token = id + "." + random(SECRET_LENGTH);
-            List<Entry> entries = new ArrayList<>(file.tokens());
-            entries.add(new Entry(id, node, hash(token), now, now.plus(life), null, null));
-            write(new TokenFile(1, entries));
+            entries().put(new Entry(id, node, hash(token), now, now.plus(life), null, null));
             state.record("token.created", fields("tokenId", id, "node", node, "expires", now.plus(life).toString()));
             return new IssuedToken(id, node, token, now.plus(life));
+        });
+    }
+
+    /**
+     * Makes one token per node, as {@link #create(String, Duration, Instant)} would, in one rewrite
+     * of {@code tokens.json} (many agents joining at once; one create per node rewrites the whole
+     * file each time). Every node name is checked before anything is written.
+     *
+     * @throws IllegalArgumentException for a bad node name or TTL, or a name given twice
+     */
+    public List<IssuedToken> createAll(List<String> nodes, Duration ttl, Instant now) {
+        nodes.forEach(NodeNames::check);
+        if (new java.util.HashSet<>(nodes).size() != nodes.size()) {
+            throw new IllegalArgumentException("a node is named twice: one token per node");
+        }
+        Duration life = checkTtl(ttl == null ? DEFAULT_TTL : ttl);
+        return state.locked(() -> {
+            TokenFile file = read();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            file.tokens().forEach(e -> ids.add(e.id()));
+            List<Entry> entries = new ArrayList<>(file.tokens());
+            List<IssuedToken> issued = new ArrayList<>();
+            for (String node : nodes) {
+                String id;
+                do {
+                    id = random(ID_LENGTH);
+                } while (!ids.add(id));
+                String token = id + "." + random(SECRET_LENGTH);
+                entries.add(new Entry(id, node, hash(token), now, now.plus(life), null, null));
+                issued.add(new IssuedToken(id, node, token, now.plus(life)));
+            }
+            entries().rewrite(entries);
+            for (IssuedToken token : issued) {
+                state.record("token.created", fields("tokenId", token.id(), "node", token.node(), "expires", token.expires().toString()));
+            }
+            return issued;
         });
     }
 
@@ -191,7 +225,7 @@ public final class JoinTokens {
         }
     }
 
-    /** Marks the token used (atomic rewrite of tokens.json); refuses if it was used meanwhile. */
+    /** Marks the token used (one synced line appended to tokens.json.log); refuses if it was used meanwhile. */
     void markUsed(Entry entry, Instant now) {
         TokenFile file = read();
         Entry current = find(file, entry.id()).orElseThrow();
@@ -208,20 +242,18 @@ public final class JoinTokens {
 
     // ------------------------------------------------------------------ storage
 
-    private TokenFile read() {
-        return StateJson.read(state.file(ControllerState.TOKENS), TokenFile.class, () -> new TokenFile(1, List.of()));
+    /** {@code tokens.json} and its side log {@code tokens.json.log}: a token made or changed is one appended line. */
+    private LoggedList<Entry, TokenFile> entries() {
+        return new LoggedList<>(state.file(ControllerState.TOKENS), TokenFile.class, Entry.class, TokenFile::tokens,
+                list -> new TokenFile(1, list), Entry::id);
     }
 
-    private void write(TokenFile file) {
-        StateJson.write(state.file(ControllerState.TOKENS), file);
+    private TokenFile read() {
+        return new TokenFile(1, entries().read());
     }
 
     private void replace(TokenFile file, Entry changed) {
-        List<Entry> entries = new ArrayList<>();
-        for (Entry e : file.tokens()) {
-            entries.add(e.id().equals(changed.id()) ? changed : e);
-        }
-        write(new TokenFile(1, entries));
+        entries().put(changed);
     }
 
     private static Optional<Entry> find(TokenFile file, String id) {

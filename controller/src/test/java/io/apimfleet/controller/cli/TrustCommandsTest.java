@@ -81,6 +81,38 @@ class TrustCommandsTest {
     }
 
     @Test
+    void tokenCreateCountMakesOneTokenPerNumberedNode() {
+        FleetRun run = FleetRun.of("token", "create", "--state", dir, "--node", "sim", "--count", "3", "--ttl", "2h");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines()).hasSize(4);
+        assertThat(run.outLines().get(0)).startsWith("3 join tokens for nodes sim1 to sim3, single use, valid until ");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(run.outLines().get(i)).contains(" --node sim" + i + " ").matches(".*" + JOIN.pattern() + ".*");
+        }
+        assertThat(state.tokens().list(Instant.now())).extracting(JoinTokens.TokenInfo::node).containsExactly("sim1", "sim2", "sim3");
+    }
+
+    @Test
+    void tokenCreateCountQuietPrintsNodeAndTokenPerLine() {
+        FleetRun run = FleetRun.of("token", "create", "--state", dir, "--node", "sim", "--count", "2", "-q");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines()).satisfiesExactly(
+                l -> assertThat(l).matches("sim1 [a-z0-9]{6}\\.[a-z0-9]{24}"),
+                l -> assertThat(l).matches("sim2 [a-z0-9]{6}\\.[a-z0-9]{24}"));
+    }
+
+    @Test
+    void tokenCreateCountOutOfRangeIsRefused() {
+        FleetRun run = FleetRun.of("token", "create", "--state", dir, "--node", "sim", "--count", "0");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).containsExactly("fleet token create: --count must be between 1 and 100000");
+        assertThat(state.tokens().list(Instant.now())).isEmpty();
+    }
+
+    @Test
     void tokenCreateQuietPrintsOnlyTheToken() {
         FleetRun run = FleetRun.of("token", "create", "--state", dir, "--node", "km1", "-q");
 

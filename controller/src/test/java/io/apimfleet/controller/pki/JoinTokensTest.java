@@ -37,6 +37,30 @@ class JoinTokensTest {
     }
 
     @Test
+    void createAllMakesOneUsableTokenPerNodeInOneGo() {
+        tokens.create("km1", null, now);
+        java.util.List<JoinTokens.IssuedToken> made = tokens.createAll(java.util.List.of("sim1", "sim2", "sim3"), Duration.ofHours(2), now);
+
+        assertThat(made).extracting(JoinTokens.IssuedToken::node).containsExactly("sim1", "sim2", "sim3");
+        assertThat(made).extracting(JoinTokens.IssuedToken::id).doesNotHaveDuplicates();
+        assertThat(made).allSatisfy(t -> assertThat(t.expires()).isEqualTo(now.plus(Duration.ofHours(2))));
+        assertThat(tokens.list(now)).extracting(JoinTokens.TokenInfo::node).containsExactly("km1", "sim1", "sim2", "sim3");
+        assertThat(tokens.list(now)).allSatisfy(t -> assertThat(t.status()).isEqualTo(JoinTokens.Status.VALID));
+        assertThat(tokens.check(made.get(1).token(), now).node()).isEqualTo("sim2");
+        assertThat(state.journal()).filteredOn(e -> "token.created".equals(e.get("type"))).hasSize(4);
+    }
+
+    @Test
+    void createAllWritesNothingWhenOneNameIsBad() {
+        assertThatThrownBy(() -> tokens.createAll(java.util.List.of("sim1", "Bad_Name"), null, now))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.createAll(java.util.List.of("sim1", "sim1"), null, now))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+
+        assertThat(tokens.list(now)).isEmpty();
+    }
+
+    @Test
     void theStateKeepsOnlyTheTokensHash() {
         JoinTokens.IssuedToken token = tokens.create("km1", Duration.ofHours(1), now);
         String secret = token.token().substring(7);
