@@ -90,8 +90,8 @@ write_spec() {
 cluster_down() {
   local p n
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for n in $NODES; do
-    [ -f "$CDIR/homes/$n/wso2carbon.pid" ] && kill "$(cat "$CDIR/homes/$n/wso2carbon.pid")" 2>/dev/null || true
+  for n in $NODES; do   # no cluster (CDIR unset) when only the scale section ran
+    [ -n "${CDIR:-}" ] && [ -f "$CDIR/homes/$n/wso2carbon.pid" ] && kill "$(cat "$CDIR/homes/$n/wso2carbon.pid")" 2>/dev/null || true
   done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   PIDS=()

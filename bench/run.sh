@@ -8,9 +8,16 @@
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
 # BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 60),
 # BENCH_APPLIES (default 1000), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
-# sections: orchestration footprint plan), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
+# sections: orchestration footprint plan scale), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
 # commit measured, when ROOT is not a git checkout), BENCH_ORCH_BUDGET (seconds into the suite after
 # which no new apply/Ansible pair starts, default 1080).
+# Simulated agents at scale (section scale, bench/src/main/java/io/apimfleet/bench/ScaleBench.java):
+# BENCH_SCALE_SIZES (default "100 1000 10000"), BENCH_SCALE_ROUNDS (broadcasts per size, default 20),
+# BENCH_SCALE_IDLE_SECS (default 30), BENCH_SCALE_BUDGET (seconds, default 1500), BENCH_SCALE_XMX (the
+# simulator's heap, default 3g), BENCH_SCALE_CONTROLLER_OPTS (default: the launcher's options with -Xmx1g).
+# BENCH_ONLY=scale alone rewrites only its own parts of docs/benchmarks.md (its figures between the
+# scale markers, its two goal rows, and the notes from bench/notes.md); the other figures stay.
+# BENCH_SCALE_FROM=DIR writes the figures of an earlier run's scale/ work folder instead of running again.
 # Nothing here passes or fails: it measures and reports. Every loop is bounded in count and time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -20,12 +27,13 @@ RUNS=${BENCH_RUNS:-5}
 IDLE_SECS=${BENCH_IDLE_SECS:-60}
 APPLIES=${BENCH_APPLIES:-1000}
 PLAN_NODES=${BENCH_PLAN_NODES:-50}
-ONLY=${BENCH_ONLY:-orchestration footprint plan}
+ONLY=${BENCH_ONLY:-orchestration footprint plan scale}
 OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
 BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/apim-fleet-bench.XXXX)}
 mkdir -p "$BENCH_DIR"
 T_BEGIN=$(date +%s)
-# 50 agents and their stand-in copies, each with sockets and jars open: well above 1024 descriptors.
+# 50 agents and their stand-in copies, each with sockets and jars open: well above 1024 descriptors;
+# the scale section holds one socket per simulated agent on each side (10,000 + the JVMs' own files).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 
 say() { echo "bench: $*" >&2; }
@@ -344,13 +352,92 @@ if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ] && [ -n "${CSTATE:-}
   figure "- controller RSS with $(connected_count) agents connected, after all of the above: $(awk -v r="$CTL_RSS" 'BEGIN {printf "%.1f", r/1024}') MB"
 fi
 
+# ---------------------------------------------------------------- simulated agents at scale
+# One controller process of the distribution on 127.0.3.1, started (and restarted) by the simulator:
+# one JVM of bench/'s ScaleBench, holding every simulated agent (real join: own EC key, CSR, join
+# token, certificate; real BridgeLink: mutual TLS, heartbeats every 5 s), all on one Vert.x instance.
+SCALE_SIZES=${BENCH_SCALE_SIZES:-100 1000 10000}
+SCALE_BLOCK=$BENCH_DIR/scale-block.md
+SCALE_GOALS=""
+if [[ " $ONLY " == *" scale "* ]]; then
+  SDIR=${BENCH_SCALE_FROM:-$BENCH_DIR/scale}; mkdir -p "$SDIR"
+  scale_max=$(tr ' ' '\n' <<<"$SCALE_SIZES" | sort -n | tail -1)
+  scale_date=$(date -u +%Y-%m-%dT%H:%M:%SZ); scale_load=$MACHINE_LOAD; scale_rev=$GIT_REV
+  if [ -n "${BENCH_SCALE_FROM:-}" ]; then
+    say "scale: the figures of $SDIR (not run again)"
+    scale_date=$(date -u -r "$SDIR/figures.md" +%Y-%m-%dT%H:%M:%SZ); scale_load="(not recorded)"; scale_rev="(not recorded)"
+    # shellcheck disable=SC1091
+    [ -f "$SDIR/run.env" ] && . "$SDIR/run.env"
+  else
+  printf 'scale_date=%q\nscale_load=%q\nscale_rev=%q\n' "$scale_date" "$scale_load" "$scale_rev" >"$SDIR/run.env"
+  say "scale: simulated agents ($SCALE_SIZES) against one controller on 127.0.3.1; open files $(ulimit -n) [$(elapsed) s]"
+  [ "$(ulimit -n)" -gt $(( scale_max + 2000 )) ] || say "scale: the open-file limit $(ulimit -n) is below $((scale_max + 2000)): the largest size may not connect"
+  port3() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.3.1",0)); print(s.getsockname()[1])'; }
+  S_API=$(port3); S_BRIDGE=$(port3)
+  "$DIST/bin/fleet" init --state "$SDIR/controller" --advertise "127.0.3.1:$S_API" >"$SDIR/init.log" 2>&1
+  t0=$(now_ms)
+  # the tokens go to a 0600 file only the simulator reads; it is removed afterwards
+  (umask 077; "$DIST/bin/fleet" token create --state "$SDIR/controller" --node sim --count "$scale_max" --ttl 3h >"$SDIR/tokens.txt")
+  token_secs=$(secs $(( $(now_ms) - t0 )))
+  SIM_JAR=$(ls "$BENCH"/target/apim-fleet-bench-*.jar | grep -v sources | head -1)
+  rc=0
+  timeout $(( ${BENCH_SCALE_BUDGET:-1500} + 300 )) java "-Xmx${BENCH_SCALE_XMX:-3g}" -XX:+UseSerialGC -cp "$SIM_JAR:$DIST/lib/*" io.apimfleet.bench.ScaleBench \
+      --dist="$DIST" --state="$SDIR/controller" --work="$SDIR" --tokens="$SDIR/tokens.txt" --host=127.0.3.1 \
+      --api-port="$S_API" --bridge-port="$S_BRIDGE" --sizes="$(tr ' ' ',' <<<"$SCALE_SIZES")" \
+      --rounds="${BENCH_SCALE_ROUNDS:-20}" --idle-secs="${BENCH_SCALE_IDLE_SECS:-30}" --budget-secs="${BENCH_SCALE_BUDGET:-1500}" \
+      --token-secs="$token_secs" --sim-xmx="${BENCH_SCALE_XMX:-3g}" \
+      ${BENCH_SCALE_CONTROLLER_OPTS:+"--controller-opts=$BENCH_SCALE_CONTROLLER_OPTS"} \
+      --out="$SDIR/figures.md" 2>"$SDIR/simulator.err" || rc=$?
+  rm -f "$SDIR/tokens.txt"
+  [ "$rc" = 0 ] || say "scale: the simulator exited $rc (see $SDIR/scale.log, $SDIR/simulator.err)"
+  fi
+  {
+    echo "<!-- scale:begin (bench/run.sh section scale writes this block; BENCH_ONLY=scale rewrites only it) -->"
+    echo "### Simulated agents at scale"
+    echo
+    echo "Measured $scale_date at commit $scale_rev, load average at start $scale_load: one controller process (\`fleet controller run\` of the distribution, on 127.0.3.1) and one simulator JVM (\`io.apimfleet.bench.ScaleBench\`, \`-Xmx${BENCH_SCALE_XMX:-3g}\`, 2 event loops) holding every simulated agent: each joined with the agent's own code (\`Join.joinInMemory\`: its own EC P-256 key and CSR, its own single-use join token, \`POST /v1/enroll\`, the certificate checked against the pinned CA) and connected with the agent's own \`BridgeLink\` (mutual TLS with its certificate, host name checked, heartbeats and pings every 5 s, reconnection backoff). Both on the same 2 cores. Raw data in the work folder (\`scale/\`)."
+    echo
+    cat "$SDIR/figures.md" 2>/dev/null || echo "- the simulator wrote no figures"
+    echo "<!-- scale:end -->"
+  } >"$SCALE_BLOCK"
+  sed -n '/^- /p; /^  /p' "$SDIR/figures.md" >&2 || true
+  gp() { { sed -n "s/^$1=//p" "$SDIR/goals.properties" 2>/dev/null || true; } | tail -1; }
+  largest=""; for n in $SCALE_SIZES; do [ -n "$(gp "broadcast-p99-$n")" ] && largest=$n; done
+  if [ -n "$largest" ]; then
+    p99=$(gp "broadcast-p99-$largest"); p50=$(gp "broadcast-p50-$largest")
+    if [ "$largest" = 10000 ]; then
+      verdict=$(awk -v p="$p99" 'BEGIN {if (p < 2000) print "met"; else printf "missed by %.2f s", (p-2000)/1000}')
+    else
+      verdict="not measured at 10,000 (largest reached: $largest)"
+    fi
+    SCALE_GOALS="| broadcast acked by 10,000 agents p99 < 2 s | p99 $p99 ms, p50 $p50 ms at $largest agents (per size: $(for n in $SCALE_SIZES; do v=$(gp "broadcast-p99-$n"); [ -n "$v" ] && printf '%s: %s ms; ' "$n" "$v"; done | sed 's/; $//')) | $verdict |"
+  else
+    SCALE_GOALS="| broadcast acked by 10,000 agents p99 < 2 s | not measured | the scale run failed (see bench/notes.md) |"
+  fi
+  rates=$(for n in $SCALE_SIZES; do v=$(gp "enroll-$n"); [ -n "$v" ] && printf '%s/s to %s; ' "$v" "$n"; done | sed 's/; $//')
+  last_rate=$(for n in $SCALE_SIZES; do gp "enroll-$n"; done | tail -1)
+  if [ -n "$last_rate" ]; then
+    SCALE_GOALS="$SCALE_GOALS
+| enrollment >= 200 agents/s | $rates (each batch from the previous size) | $(awk -v r="$last_rate" 'BEGIN {if (r >= 200) print "met"; else printf "missed: %.0f%% of the goal", r/200*100}') |"
+  else
+    SCALE_GOALS="$SCALE_GOALS
+| enrollment >= 200 agents/s | not measured | the scale run failed (see bench/notes.md) |"
+  fi
+fi
+# Not run this time: keep the block and goal rows docs/benchmarks.md already has.
+if [ -z "$SCALE_GOALS" ] && [ -f "$OUT" ]; then
+  sed -n '/^<!-- scale:begin/,/^<!-- scale:end -->/p' "$OUT" >"$SCALE_BLOCK"
+  SCALE_GOALS=$(grep -E '^\| (broadcast acked by 10,000|enrollment >= 200)' "$OUT" || true)
+fi
+[ -n "$SCALE_GOALS" ] || SCALE_GOALS="| broadcast acked by 10,000 agents p99 < 2 s | not measured | section scale not run |
+| enrollment >= 200 agents/s | not measured | section scale not run |"
+
 # ---------------------------------------------------------------- goals
 GOALS=$BENCH_DIR/goals.md
 {
   echo "| goal (2 cores, loopback) | measured | |"
   echo "|---|---|---|"
-  echo "| broadcast acked by 10,000 agents p99 < 2 s | not measured | simulated agents not written yet |"
-  echo "| enrollment >= 200 agents/s | not measured | simulated agents not written yet |"
+  echo "$SCALE_GOALS"
   best=""; bestv=""
   for v in $VARIANTS; do
     [ -n "${IDLE_RSS_MB[$v]:-}" ] || continue
@@ -371,6 +458,34 @@ GOALS=$BENCH_DIR/goals.md
 T_TOTAL=$(elapsed)
 cluster_down
 trap - EXIT
+if [ "$(echo $ONLY)" = scale ] && [ -f "$OUT" ]; then
+  # Only the scale section ran: rewrite its own parts of the existing page, keep every other figure.
+  python3 - "$OUT" "$SCALE_BLOCK" "$BENCH/notes.md" "$SCALE_GOALS" <<'PY'
+import re, sys
+out, block_file, notes_file, goals = sys.argv[1:5]
+page = open(out).read()
+block = open(block_file).read().rstrip("\n") + "\n"
+begin, end = page.find("<!-- scale:begin"), page.find("<!-- scale:end -->")
+if begin >= 0 and end > begin:
+    page = page[:begin] + block + page[end + len("<!-- scale:end -->\n"):]
+else:
+    figures = page.find("## Figures")
+    following = page.find("\n## ", figures + 1)
+    at = following + 1 if following >= 0 else len(page)
+    page = page[:at] + ("\n" if not page[:at].endswith("\n\n") else "") + block + "\n" + page[at:]
+for row in goals.splitlines():
+    prefix = row.split("|")[1].strip()
+    page = re.sub(r"^\| " + re.escape(prefix) + r" \|.*$", lambda m: row, page, count=1, flags=re.M)
+notes = open(notes_file).read()
+first = notes.splitlines()[0] if notes.strip() else None
+if first and first in page:
+    page = page[:page.index(first)] + notes
+open(out, "w").write(page)
+PY
+  say "updated the scale block, its goal rows and the notes in $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
+  cat "$SCALE_BLOCK"
+  exit 0
+fi
 {
   cat <<EOF
 # Benchmarks
@@ -394,6 +509,7 @@ EOF
   cat "$GOALS"
   printf '\n## Figures\n\n'
   cat "$RESULTS"
+  if [ -s "$SCALE_BLOCK" ]; then echo; cat "$SCALE_BLOCK"; fi
   if [ -f "$BENCH/notes.md" ]; then echo; cat "$BENCH/notes.md"; fi
 } >"$OUT"
 say "wrote $OUT in $T_TOTAL s (work folder $BENCH_DIR)"

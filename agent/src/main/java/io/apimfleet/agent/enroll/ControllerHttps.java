@@ -50,12 +50,20 @@ final class ControllerHttps {
     }
 
     static Answer postJson(URI uri, SSLContext tls, Object body) throws IOException {
-        HttpClient client = HttpClient.newBuilder()
+        return postJson(client(tls), uri, body);
+    }
+
+    /** A client as {@link #postJson(URI, SSLContext, Object)} makes one per call; shared by many calls, it keeps connections. */
+    static HttpClient client(SSLContext tls) {
+        return HttpClient.newBuilder()
                 .sslContext(tls)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    static Answer postJson(HttpClient client, URI uri, Object body) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")

@@ -97,6 +97,16 @@ public final class HostKeys {
         return pem(request(nodeName, keys, "SHA256withECDSA"));
     }
 
+    /** A new fleet identity key pair (EC P-256), kept nowhere: for joins that store nothing ({@link Join#joinInMemory}). */
+    public static KeyPair newIdentityKeys() {
+        return generate("EC");
+    }
+
+    /** The identity CSR (CN = {@code nodeName}) for {@code keys}, as PEM. */
+    public static String identityRequest(String nodeName, KeyPair keys) {
+        return pem(request(nodeName, keys, "SHA256withECDSA"));
+    }
+
     private static KeyPair generate(String algorithm) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);

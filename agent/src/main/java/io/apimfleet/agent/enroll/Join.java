@@ -121,6 +121,48 @@ public final class Join {
         }
     }
 
+    /**
+     * The controller's fleet CA found by its pin among the certificates the API presents (sending
+     * nothing), as the first step of a join does; a {@link Failure} when it is not there.
+     */
+    public static X509Certificate pinnedCa(URI controller, CaPin pin) {
+        return pinnedCa(Endpoint.parse(controller.getAuthority(), 7443), pin);
+    }
+
+    /** An HTTPS client for {@link #joinInMemory} trusting only {@code ca}, host name checked; share it between joins. */
+    public static java.net.http.HttpClient enrollClient(X509Certificate ca) {
+        return ControllerHttps.client(Identity.trusting(ca));
+    }
+
+    /**
+     * A join without a state directory, for many simulated agents in one process (the benchmarks):
+     * an EC P-256 key made in memory, its CSR and the token sent to {@code POST /v1/enroll} over
+     * {@code http} (which must trust only {@code ca}, see {@link Identity#trusting}), and the
+     * certificate checked as {@link #join} checks it (pinned CA, CN, this key). Nothing is stored;
+     * the key lives only in the returned identity. Blocking.
+     *
+     * @throws Failure as {@link #join} would
+     */
+    public static Identity joinInMemory(java.net.http.HttpClient http, URI controller, String token, X509Certificate ca, String node) {
+        if (node == null || !node.matches(NODE_NAME)) {
+            throw new Failure(FAILED, "--node must be the node's name as the token was made for it: a lower-case DNS label");
+        }
+        java.security.KeyPair keys = HostKeys.newIdentityKeys();
+        String csr = HostKeys.identityRequest(node, keys);
+        Endpoint api = Endpoint.parse(controller.getAuthority(), 7443);
+        ControllerHttps.Answer answer;
+        try {
+            answer = ControllerHttps.postJson(http, controller.resolve("/v1/enroll"), new EnrollRequest(token, csr));
+        } catch (IOException e) {
+            throw new Failure(FAILED, "cannot enroll with the controller at " + api + ": " + describe(e));
+        }
+        EnrollResponse response = enrollResponse(answer);
+        X509Certificate certificate = checkedCertificate(response.certificate(), response.caCertificate(), response.node(),
+                node, ca, keys.getPrivate());
+        checkedEndpoints(response);
+        return new Identity(node, keys.getPrivate(), certificate, ca);
+    }
+
     /** Step 1: the controller's chain, over a handshake that sends nothing; the CA with the pin, or stop. */
     private static X509Certificate pinnedCa(Endpoint api, CaPin pin) {
         List<X509Certificate> chain;
@@ -217,6 +259,10 @@ public final class Join {
         } catch (IOException e) {
             throw new Failure(FAILED, "cannot enroll with the controller at " + api + ": " + describe(e));
         }
+        return enrollResponse(answer);
+    }
+
+    private static EnrollResponse enrollResponse(ControllerHttps.Answer answer) {
         if (answer.status() == 403 || answer.status() >= 400 && answer.status() < 500 && answer.code().isPresent()) {
             throw new Failure(REFUSED, "join refused: " + answer.refusal());
         }
@@ -235,6 +281,12 @@ public final class Join {
     /** The certificate is for this node, for the key just made, and from the pinned CA. */
     static X509Certificate checkedCertificate(String certificatePem, String caPem, String answeredNode, String node,
                                               X509Certificate ca, AgentState state) {
+        var key = PemMaterial.privateKey(state.pendingKey().orElseThrow(), "pending identity key");
+        return checkedCertificate(certificatePem, caPem, answeredNode, node, ca, key);
+    }
+
+    private static X509Certificate checkedCertificate(String certificatePem, String caPem, String answeredNode, String node,
+                                                      X509Certificate ca, java.security.PrivateKey key) {
         X509Certificate certificate;
         try {
             certificate = PemMaterial.certificates(certificatePem == null ? "" : certificatePem, "certificate").get(0);
@@ -261,7 +313,6 @@ public final class Join {
         if (!cn.equals(node) || answeredNode != null && !answeredNode.equals(node)) {
             throw new Failure(FAILED, "the controller issued a certificate for " + cn + ", not " + node + "; nothing was stored");
         }
-        var key = PemMaterial.privateKey(state.pendingKey().orElseThrow(), "pending identity key");
         if (!AgentState.pairs(key, certificate)) {
             throw new Failure(FAILED, "the certificate the controller issued is not for the key made on this host; nothing was stored");
         }

@@ -154,6 +154,25 @@ class JoinTest {
     }
 
     @Test
+    void aJoinInMemoryChecksThePinAndTheCertificateAndStoresNothing() throws Exception {
+        java.net.URI url = java.net.URI.create(controller.url());
+        java.security.cert.X509Certificate pinned = Join.pinnedCa(url, CaPin.parse(ca.pin()));
+        java.net.http.HttpClient http = Join.enrollClient(pinned);
+
+        Identity identity = Join.joinInMemory(http, url, FakeController.TOKEN, pinned, "km1");
+
+        assertThat(identity.node()).isEqualTo("km1");
+        assertThat(AgentState.commonName(identity.certificate())).isEqualTo("km1");
+        assertThat(AgentState.pairs(identity.key(), identity.certificate())).isTrue();
+        assertThat(controller.enrollments).singleElement().satisfies(e -> assertThat(e.token()).isEqualTo(FakeController.TOKEN));
+        assertThat(state).doesNotExist();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Join.joinInMemory(http, url, "zzzzzz.notthetokenatallnotthetoken", pinned, "km1"))
+                .isInstanceOfSatisfying(Join.Failure.class, f -> assertThat(f.exitCode()).isEqualTo(Join.REFUSED));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Join.pinnedCa(url, CaPin.parse("sha256:" + "0".repeat(64))))
+                .isInstanceOfSatisfying(Join.Failure.class, f -> assertThat(f.exitCode()).isEqualTo(Join.UNTRUSTED));
+    }
+
+    @Test
     void aRefusalIsPrintedWithItsReasonAndExitsWith2() throws Exception {
         int status = join("--token", "zzzzzz.notthetokenatallnotthetoken", "--ca-hash", ca.pin());
 
