@@ -4,6 +4,7 @@ import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.Secrets;
 import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.rollout.Rollouts;
+import io.apimfleet.controller.secret.SecretStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,7 +42,8 @@ final class ApplyCommand implements Callable<Integer> {
     String file;
 
     @Option(names = "--secrets", paramLabel = "FILE",
-            description = "name=value lines stored in the controller's secret store (sealed) before the rollout")
+            description = "name=value lines stored in the controller's secret store (sealed) before the rollout; each value at least "
+                    + SecretStore.MIN_LENGTH + " characters")
     Path secretsFile;
 
     @Option(names = "--detach", description = "start the rollout and return; follow it with fleet rollout status or fleet events --follow")
@@ -59,6 +61,11 @@ final class ApplyCommand implements Callable<Integer> {
             secrets = secretsFile == null ? Map.of() : Secrets.readFile(secretsFile);
         } catch (BundleException e) {
             throw new UserError("fleet apply: " + e.getMessage());
+        }
+        try {
+            secrets.forEach(SecretStore::checkValue);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("fleet apply: " + secretsFile + ": " + e.getMessage() + "; nothing was sent");
         }
         ControllerClient client = controller.client(state, "fleet apply");
         Rollouts.Started started = ControllerOption.sendingSpec("fleet apply", () -> client.apply(file, SpecFile.text(file), secrets, yes));

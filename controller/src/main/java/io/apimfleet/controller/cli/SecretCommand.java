@@ -26,7 +26,7 @@ final class SecretCommand extends CommandGroup {
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Stores a secret; its value is asked for without echo on a terminal, else read from standard input",
-                    "(one trailing newline is dropped), never taken from the command line.",
+                    "(one trailing newline is dropped), never taken from the command line. At least " + SecretStore.MIN_LENGTH + " characters.",
                     "Example: printf %%s \"$PW\" | fleet secret set admin-password"})
     static final class Set implements Callable<Integer> {
         @Spec
@@ -45,6 +45,11 @@ final class SecretCommand extends CommandGroup {
         public Integer call() {
             java.io.Console console = System.console();
             String value = console != null ? typed(console) : readValue(System.in);
+            try {
+                SecretStore.checkValue(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("fleet secret set: " + e.getMessage() + "; nothing was stored");
+            }
             ControllerClient client = controller.client(state, "fleet secret set");
             ControllerOption.calling("fleet secret set", () -> {
                 client.putSecret(name, value);

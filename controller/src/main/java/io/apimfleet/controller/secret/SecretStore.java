@@ -31,6 +31,8 @@ public final class SecretStore {
     }
 
     static final String FILE = "secrets/store.sealed";
+    /** The fewest characters a secret's value may have (see {@link #checkValue}). */
+    public static final int MIN_LENGTH = 8;
     private static final TypeReference<TreeMap<String, Stored>> SHAPE = new TypeReference<>() {
     };
 
@@ -44,9 +46,7 @@ public final class SecretStore {
 
     public void put(String name, String value, Instant now) {
         checkName(name);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("the value of secret " + name + " is empty");
-        }
+        checkValue(name, value);
         state.locked(() -> {
             TreeMap<String, Stored> all = read();
             all.put(name, new Stored(value, now));
@@ -60,9 +60,7 @@ public final class SecretStore {
     public void putAll(Map<String, String> values, Instant now) {
         values.forEach((name, value) -> {
             checkName(name);
-            if (value == null || value.isEmpty()) {
-                throw new IllegalArgumentException("the value of secret " + name + " is empty");
-            }
+            checkValue(name, value);
         });
         if (values.isEmpty()) {
             return;
@@ -107,6 +105,23 @@ public final class SecretStore {
         Map<String, String> found = new LinkedHashMap<>();
         names.forEach(n -> Optional.ofNullable(all.get(n)).ifPresent(s -> found.put(n, s.value())));
         return found;
+    }
+
+    /**
+     * Refuses a value that is empty or shorter than {@link #MIN_LENGTH} characters, naming the
+     * secret, never its value. Diffs show a secret as {@code (secret)} wherever its text stands as a
+     * whole value, so a short one ({@code 1}, {@code true}, {@code admin}) would also mask, and so
+     * give away, the same text in settings that are not secret. The CLI checks before it sends;
+     * the store checks again.
+     */
+    public static void checkValue(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("the value of secret " + name + " is empty");
+        }
+        if (value.codePointCount(0, value.length()) < MIN_LENGTH) {
+            throw new IllegalArgumentException("the value of secret " + name + " is shorter than " + MIN_LENGTH
+                    + " characters; use a longer one (a short value could match other settings, and diffs would then give it away)");
+        }
     }
 
     private static void checkName(String name) {

@@ -45,13 +45,13 @@ class SecretStoreTest {
 
     @Test
     void valuesAreGivenOnlyForTheNamesAskedThatExist() {
-        store.putAll(Map.of("one", "1", "two", "2"), Instant.now());
-        assertThat(store.values(Set.of("one", "missing"))).containsExactly(Map.entry("one", "1"));
+        store.putAll(Map.of("one", "value-one", "two", "value-two"), Instant.now());
+        assertThat(store.values(Set.of("one", "missing"))).containsExactly(Map.entry("one", "value-one"));
     }
 
     @Test
     void aRemovedSecretIsGoneAndRemovingItAgainSaysSo() {
-        store.put("gone", "x", Instant.now());
+        store.put("gone", "gone-value", Instant.now());
         assertThat(store.remove("gone")).isTrue();
         assertThat(store.get("gone")).isEmpty();
         assertThat(store.remove("gone")).isFalse();
@@ -67,5 +67,20 @@ class SecretStoreTest {
     void theJournalNamesTheSecretNeverItsValue() {
         store.put("admin-password", "journal-must-not-see", Instant.now());
         assertThat(state.journal().toString()).contains("secret.set").contains("admin-password").doesNotContain("journal-must-not-see");
+    }
+
+    @Test
+    void aValueShorterThanEightCharactersIsRefusedNamingTheSecretNotTheValue() {
+        assertThatThrownBy(() -> store.put("admin-password", "Zq7x", Instant.now()))
+                .hasMessageContaining("secret admin-password is shorter than " + SecretStore.MIN_LENGTH + " characters")
+                .hasMessageNotContaining("Zq7x");
+        assertThat(store.get("admin-password")).isEmpty();
+    }
+
+    @Test
+    void aShortValueAmongSeveralStoresNoneOfThem() {
+        assertThatThrownBy(() -> store.putAll(Map.of("a-db", "long-enough-value", "b-db", "short"), Instant.now()))
+                .hasMessageContaining("secret b-db is shorter than");
+        assertThat(store.list()).isEmpty();
     }
 }
