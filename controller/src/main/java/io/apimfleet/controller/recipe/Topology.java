@@ -22,8 +22,19 @@ record Topology(ClusterSpec spec) {
         return spec.nodesWithRole(role);
     }
 
+    /**
+     * The role's first node. Validation makes sure every role a node needs is there ({@code
+     * Role.requires}); should a recipe still ask for a missing one, the spec cannot be rendered
+     * (a {@link RecipeException}, which the controller answers as {@code cannot-render}), never an
+     * internal error.
+     */
     Node first(Role role) {
-        return nodes(role).get(0);
+        List<Node> nodes = nodes(role);
+        if (nodes.isEmpty()) {
+            throw new RecipeException("no node has role " + role + ", which this cluster's configuration needs; "
+                    + "add a node with role: " + role);
+        }
+        return nodes.get(0);
     }
 
     boolean doubled(Role role) {
