@@ -1,6 +1,7 @@
 package io.apimfleet.controller.registry;
 
 import io.apimfleet.controller.journal.Journal;
+import io.apimfleet.controller.spec.Durations;
 import io.apimfleet.protocol.link.Facts;
 import io.apimfleet.protocol.link.FleetEvent;
 import io.apimfleet.protocol.link.Heartbeat;
@@ -98,7 +99,7 @@ public final class LiveAgents {
 
     LiveAgents(Journal journal, Duration timeout, LongSupplier nanoClock) {
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("the heartbeat timeout must be positive, not " + timeout);
+            throw new IllegalArgumentException("the heartbeat timeout must be positive, not " + Durations.format(timeout));
         }
         this.journal = journal;
         this.timeout = timeout;
