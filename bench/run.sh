@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # apim-fleet benchmarks (issue 10): builds the distribution, runs real processes of it on
-# loopback addresses 127.0.1.x and 127.0.2.x, prints every figure and writes docs/benchmarks.md.
+# loopback addresses 127.0.1.x, 127.0.2.x and 127.0.3.x, prints every figure and writes docs/benchmarks.md.
 #
-#   bench/run.sh                 # everything (about 15 minutes on 2 cores)
+#   bench/run.sh                 # everything (about 30 minutes on 2 cores; the scale section alone about 12)
+#   BENCH_ONLY=scale bench/run.sh   # simulated agents at scale only (100, 1,000, 10,000)
 #   flock /tmp/apim-fleet-build.lock bench/run.sh     # on a shared machine: nobody builds meanwhile
 #
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
@@ -360,6 +361,7 @@ SCALE_SIZES=${BENCH_SCALE_SIZES:-100 1000 10000}
 SCALE_BLOCK=$BENCH_DIR/scale-block.md
 SCALE_GOALS=""
 if [[ " $ONLY " == *" scale "* ]]; then
+  cluster_down   # the earlier sections' controller, agents and stand-ins would share the 2 cores
   SDIR=${BENCH_SCALE_FROM:-$BENCH_DIR/scale}; mkdir -p "$SDIR"
   scale_max=$(tr ' ' '\n' <<<"$SCALE_SIZES" | sort -n | tail -1)
   scale_date=$(date -u +%Y-%m-%dT%H:%M:%SZ); scale_load=$MACHINE_LOAD; scale_rev=$GIT_REV
