@@ -1,0 +1,13 @@
+package io.apimfleet.controller.cluster;
+
+/**
+ * One controller of the cluster, as {@code fleet controllers} lists it.
+ *
+ * @param memberId the member's Hazelcast UUID (new at every start)
+ * @param address  its Hazelcast address, {@code HOST:PORT} (its cluster-bind address)
+ * @param local    whether it is the member that answered
+ * @param leader   whether it holds the leader lock
+ * @param epoch    the leadership epoch when it is leader, else 0
+ */
+public record ControllerMember(String memberId, String address, boolean local, boolean leader, long epoch) {
+}

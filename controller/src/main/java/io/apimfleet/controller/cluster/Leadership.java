@@ -1,0 +1,417 @@
+package io.apimfleet.controller.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.cp.IAtomicReference;
+import com.hazelcast.cp.lock.FencedLock;
+import com.hazelcast.cp.lock.exception.LockOwnershipLostException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Leader election among the controllers over the CP {@code FencedLock}
+ * {@value #LOCK_NAME}: the member that holds the lock is the leader, and the lock's fencing token
+ * is its <b>leadership epoch</b>, which grows with every new holder (so agents can refuse a
+ * command stamped with an older epoch than the newest they have seen).
+ *
+ * <p>A lock belongs to a thread and a CP session, and acquiring it blocks: one platform thread per
+ * member competes for it and, once leader, confirms every {@link #CHECK_INTERVAL} that it still
+ * holds it. This member stops being leader when:
+ * <ul>
+ *   <li>the lock is no longer its own (its CP session was closed, e.g. after a pause longer than
+ *       the session TTL; or the CP group says it does not hold it);
+ *   <li>it could not confirm the lock for {@link #STEP_DOWN_AFTER} (no answer from the CP group,
+ *       e.g. partitioned away): it steps down on its own before its session (TTL
+ *       {@value HazelcastSettings#CP_SESSION_TTL_S} s) can expire and hand the lock to another;
+ *       when the lock is confirmed again later it releases it and competes anew;
+ *   <li>its Hazelcast member shuts down or starts a split-brain merge;
+ *   <li>{@link #stop()}.
+ * </ul>
+ * A frozen process (SIGSTOP) cannot notice anything until it runs again: that is what the epoch
+ * is for. Handlers and futures complete on the Vert.x context {@link #compete} was called on.
+ *
+ * <p>Which member is leader, for {@link #view()}, comes from a CP {@code IAtomicReference}
+ * ({@value #RECORD_NAME}) the leader writes when elected (only ever to a larger epoch), shown only
+ * while the lock is held and the member is still in the cluster.
+ */
+public final class Leadership {
+    public static final String LOCK_NAME = "apim-fleet-leader";
+    static final String RECORD_NAME = "apim-fleet-leader-record";
+    /** How long one attempt to take the lock waits (then the thread checks whether to stop). */
+    static final Duration ACQUIRE_WAIT = Duration.ofSeconds(1);
+    /** How often the leader confirms that it still holds the lock. */
+    static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
+    /** A leader that could not confirm the lock for this long steps down (below the session TTL). */
+    static final Duration STEP_DOWN_AFTER = Duration.ofSeconds(HazelcastSettings.CP_SESSION_TTL_S - 2);
+
+    private static final Logger LOG = Logger.getLogger(Leadership.class.getName());
+
+    private final ControllerCluster cluster;
+    private final HazelcastInstance hazelcast;
+    private final Context context;
+    private final FencedLock lock;
+    private final IAtomicReference<String> record;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Promise<Void> stopped = Promise.promise();
+    private final List<Handler<LeadershipChange>> handlers = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private final UUID lifecycleListener;
+    private final long watchdog;
+
+    // guarded by this
+    private long epoch;
+    private long confirmedAt;
+    private boolean recordPublished;
+    private boolean finished;
+    private final List<Promise<Long>> electedWaiters = new ArrayList<>();
+    private final List<Promise<LeadershipChange>> deposedWaiters = new ArrayList<>();
+
+    private Leadership(ControllerCluster cluster) {
+        this.cluster = cluster;
+        this.hazelcast = cluster.hazelcast();
+        this.context = cluster.vertx().getOrCreateContext();
+        this.lock = hazelcast.getCPSubsystem().getLock(LOCK_NAME);
+        this.record = hazelcast.getCPSubsystem().getAtomicReference(RECORD_NAME);
+        this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
+        this.watchdog = cluster.vertx().setPeriodic(CHECK_INTERVAL.toMillis(), id -> checkConfirmed());
+        this.thread = new Thread(this::run, "apim-fleet-leadership");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts competing for leadership (returns at once; election happens on a thread of its own). */
+    public static Leadership compete(ControllerCluster cluster) {
+        Leadership leadership = new Leadership(Objects.requireNonNull(cluster, "cluster"));
+        leadership.thread.start();
+        return leadership;
+    }
+
+    /** Calls {@code handler} at every change, on this leadership's Vert.x context. */
+    public Leadership onChange(Handler<LeadershipChange> handler) {
+        handlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Whether this member is leader now (as far as it has confirmed in the last {@link #STEP_DOWN_AFTER}). */
+    public synchronized boolean isLeader() {
+        return epoch > 0;
+    }
+
+    /** The epoch of this member's current term, 0 when it is not leader. */
+    public synchronized long epoch() {
+        return epoch;
+    }
+
+    /** Completes with the epoch when this member is leader: now, or at its next election. */
+    public synchronized Future<Long> elected() {
+        if (epoch > 0) {
+            return Future.succeededFuture(epoch);
+        }
+        if (finished) {
+            return Future.failedFuture("leadership stopped");
+        }
+        Promise<Long> promise = Promise.promise();
+        electedWaiters.add(promise);
+        return promise.future();
+    }
+
+    /** Completes when this member's current term ends (or its next one, when it is not leader now). */
+    public synchronized Future<LeadershipChange> deposed() {
+        if (finished && epoch == 0) {
+            return Future.failedFuture("leadership stopped");
+        }
+        Promise<LeadershipChange> promise = Promise.promise();
+        deposedWaiters.add(promise);
+        return promise.future();
+    }
+
+    /** Every member and which one is leader, read from the cluster (off the event loop). */
+    public Future<ClusterView> view() {
+        return cluster.vertx().executeBlocking(this::readView, false);
+    }
+
+    /** Stops competing; releases the lock if this member holds it. Completes when the thread has ended. */
+    public Future<Void> stop() {
+        stopping.countDown();
+        return stopped.future();
+    }
+
+    // ------------------------------------------------------------------ the leadership thread
+
+    private void run() {
+        try {
+            while (!stopRequested()) {
+                long fence;
+                try {
+                    fence = lock.tryLockAndGetFence(ACQUIRE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (HazelcastInstanceNotActiveException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // CP subsystem not formed yet (fewer than three members), no majority, ...
+                    LOG.log(Level.FINE, "cannot take the leader lock yet", e);
+                    if (await(ACQUIRE_WAIT)) {
+                        return;
+                    }
+                    continue;
+                }
+                if (fence == FencedLock.INVALID_FENCE) {
+                    continue;
+                }
+                publishRecord(fence);
+                begin(fence);
+                hold(fence);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "the leadership thread failed", e);
+            end(epoch(), "the leadership thread failed: " + e);
+        } finally {
+            finish();
+        }
+    }
+
+    /** Confirms the lock until this term ends; releases it when the term ended here. */
+    private void hold(long fence) {
+        while (true) {
+            if (await(CHECK_INTERVAL)) {
+                end(fence, "stopped");
+                release();
+                return;
+            }
+            if (!isTerm(fence)) {
+                // deposed by the watchdog (or a shutdown) while this thread waited: let the lock go
+                release();
+                return;
+            }
+            try {
+                long current = lock.getFence();
+                if (current != fence) {
+                    end(fence, "the lock's fence moved from " + fence + " to " + current);
+                    return;
+                }
+                confirmed(fence);
+            } catch (LockOwnershipLostException e) {
+                end(fence, "lost the leader lock: this member's CP session was closed");
+                return;
+            } catch (IllegalMonitorStateException e) {
+                end(fence, "the leader lock is no longer held by this member");
+                return;
+            } catch (HazelcastInstanceNotActiveException e) {
+                end(fence, "this member is shutting down");
+                return;
+            } catch (RuntimeException e) {
+                // no answer from the CP group: the watchdog steps down if this lasts
+                LOG.log(Level.FINE, "cannot confirm the leader lock", e);
+            }
+            if (!recordPublished()) {
+                publishRecord(fence);
+            }
+        }
+    }
+
+    /**
+     * Lets the lock go after a term ended here. Retries while the CP group does not answer, so that
+     * a member that stepped down never keeps the lock (its session would keep it alive).
+     */
+    private void release() {
+        while (true) {
+            try {
+                lock.unlock();
+                return;
+            } catch (IllegalMonitorStateException | HazelcastInstanceNotActiveException e) {
+                return; // not this thread's lock any more (LockOwnershipLostException is one)
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "cannot release the leader lock yet", e);
+                if (await(CHECK_INTERVAL)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Writes {@code epoch;memberUuid;host:port} unless a larger epoch is already there. */
+    private void publishRecord(long fence) {
+        String mine = fence + ";" + cluster.memberId() + ";" + address(cluster.localMember());
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                String current = record.get();
+                if (LeaderRecord.parse(current).epoch() >= fence || record.compareAndSet(current, mine)) {
+                    synchronized (this) {
+                        recordPublished = isTerm(fence);
+                    }
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cannot publish the leader record yet", e);
+        }
+    }
+
+    private boolean await(Duration duration) {
+        try {
+            return stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private boolean stopRequested() {
+        return stopping.getCount() == 0;
+    }
+
+    // ------------------------------------------------------------------ state changes
+
+    private synchronized boolean isTerm(long fence) {
+        return epoch == fence && fence > 0;
+    }
+
+    private synchronized boolean recordPublished() {
+        return recordPublished;
+    }
+
+    private synchronized void confirmed(long fence) {
+        if (epoch == fence) {
+            confirmedAt = System.nanoTime();
+        }
+    }
+
+    private void begin(long fence) {
+        List<Promise<Long>> waiters;
+        synchronized (this) {
+            epoch = fence;
+            confirmedAt = System.nanoTime();
+            waiters = List.copyOf(electedWaiters);
+            electedWaiters.clear();
+        }
+        LOG.info(() -> "controller " + cluster.options().hazelcastAddress() + " is leader, epoch " + fence);
+        LeadershipChange change = LeadershipChange.elected(fence);
+        context.runOnContext(v -> {
+            handlers.forEach(h -> h.handle(change));
+            waiters.forEach(w -> w.tryComplete(fence));
+        });
+    }
+
+    /** Ends the term {@code fence} if it is still the current one. */
+    private void end(long fence, String reason) {
+        List<Promise<LeadershipChange>> waiters;
+        synchronized (this) {
+            if (fence <= 0 || epoch != fence) {
+                return;
+            }
+            epoch = 0;
+            recordPublished = false;
+            waiters = List.copyOf(deposedWaiters);
+            deposedWaiters.clear();
+        }
+        LOG.info(() -> "controller " + cluster.options().hazelcastAddress() + " is no longer leader (epoch " + fence + "): " + reason);
+        LeadershipChange change = LeadershipChange.lost(fence, reason);
+        context.runOnContext(v -> {
+            handlers.forEach(h -> h.handle(change));
+            waiters.forEach(w -> w.tryComplete(change));
+        });
+    }
+
+    /** Watchdog, on the event loop: a leader that has not confirmed the lock in time steps down. */
+    private void checkConfirmed() {
+        long fence;
+        long silentNanos;
+        synchronized (this) {
+            fence = epoch;
+            silentNanos = System.nanoTime() - confirmedAt;
+        }
+        if (fence > 0 && silentNanos > STEP_DOWN_AFTER.toNanos()) {
+            end(fence, "could not confirm the leader lock for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
+        }
+    }
+
+    private void lifecycle(LifecycleEvent event) {
+        switch (event.getState()) {
+            case SHUTTING_DOWN -> {
+                end(epoch(), "this member is shutting down");
+                stopping.countDown();
+            }
+            case MERGING -> end(epoch(), "this member is merging after a split brain");
+            default -> {
+            }
+        }
+    }
+
+    private void finish() {
+        List<Promise<Long>> elected;
+        List<Promise<LeadershipChange>> deposed;
+        synchronized (this) {
+            finished = true;
+            elected = List.copyOf(electedWaiters);
+            electedWaiters.clear();
+            deposed = epoch == 0 ? List.copyOf(deposedWaiters) : List.of();
+            if (epoch == 0) {
+                deposedWaiters.clear();
+            }
+        }
+        cluster.vertx().cancelTimer(watchdog);
+        try {
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "removing the lifecycle listener", e);
+        }
+        context.runOnContext(v -> {
+            elected.forEach(w -> w.tryFail("leadership stopped"));
+            deposed.forEach(w -> w.tryFail("leadership stopped"));
+            stopped.tryComplete();
+        });
+    }
+
+    // ------------------------------------------------------------------ the view
+
+    private ClusterView readView() {
+        List<Member> members = List.copyOf(hazelcast.getCluster().getMembers());
+        LeaderRecord leader = LeaderRecord.parse(record.get());
+        boolean held = lock.isLocked();
+        boolean present = held && members.stream().anyMatch(m -> m.getUuid().toString().equals(leader.memberId()));
+        String local = cluster.memberId();
+        List<ControllerMember> rows = new ArrayList<>(members.size());
+        for (Member member : members) {
+            String id = member.getUuid().toString();
+            boolean isLeader = present && id.equals(leader.memberId());
+            rows.add(new ControllerMember(id, address(member), id.equals(local), isLeader, isLeader ? leader.epoch() : 0));
+        }
+        return new ClusterView(present ? leader.epoch() : 0, rows);
+    }
+
+    private static String address(Member member) {
+        return member.getAddress().getHost() + ":" + member.getAddress().getPort();
+    }
+
+    /** The record the leader writes: {@code epoch;memberUuid;host:port}. */
+    record LeaderRecord(long epoch, String memberId, String address) {
+        static final LeaderRecord NONE = new LeaderRecord(0, "", "");
+
+        static LeaderRecord parse(String text) {
+            if (text == null) {
+                return NONE;
+            }
+            String[] parts = text.split(";", 3);
+            if (parts.length != 3) {
+                return NONE;
+            }
+            try {
+                return new LeaderRecord(Long.parseLong(parts[0]), parts[1], parts[2]);
+            } catch (NumberFormatException e) {
+                return NONE;
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * Controller high availability (issue 9), the first building blocks of
+ * {@code fleet controller run --cluster}: {@link io.apimfleet.controller.cluster.ControllerCluster}
+ * starts this controller's clustered Vert.x on the Hazelcast cluster manager (configuration built
+ * in code: TCP-IP join with the given peers, no multicast, no auto-detection, no phone-home, bound
+ * to the cluster-bind address alone, short join and failure-detection timeouts, a CP subsystem of
+ * three members), with the event bus between controllers on mutual TLS from the separate
+ * controller-peer CA; {@link io.apimfleet.controller.cluster.Leadership} elects one leader over
+ * the CP {@code FencedLock} {@value io.apimfleet.controller.cluster.Leadership#LOCK_NAME}, whose
+ * fencing token is the leadership epoch, and lists the members with the leader.
+ *
+ * <p>This package owns the Hazelcast configuration and the leader election. It does not own the
+ * controller-peer CA (its key and certificates come in as {@code KeyCertOptions} and
+ * {@code TrustOptions}), replicated state, agent failover or the CLI; those build on it.
+ *
+ * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
+ * a private controller network. Only the Vert.x event bus between controllers is authenticated.
+ */
+package io.apimfleet.controller.cluster;

@@ -1,0 +1,105 @@
+package io.apimfleet.controller.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.net.KeyCertOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Starts controllers on loopback addresses for the cluster tests. */
+final class ClusterFixture {
+    static final Duration START_DEADLINE = Duration.ofSeconds(90);
+    /** Kept referenced: java.util.logging holds loggers weakly, and the level would be lost. */
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+    private ClusterFixture() {
+    }
+
+    static void quietHazelcast() {
+        HAZELCAST_LOG.setLevel(Level.WARNING);
+    }
+
+    /** Options for one member on {@code ip}, with free ports on that address. */
+    static ClusterOptions options(String ip, int hazelcastPort, List<String> peers, KeyCertOptions identity, PeerCertificates certs) {
+        return new ClusterOptions("apim-fleet-test", ip, hazelcastPort, freePort(ip), peers, identity, certs.peerTrust());
+    }
+
+    /** Starts one member per address, all at once; returns them in the order of {@code ips}. */
+    static List<ControllerCluster> startAll(PeerCertificates certs, String... ips) {
+        List<Integer> ports = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        for (String ip : ips) {
+            int port = freePort(ip);
+            ports.add(port);
+            peers.add(ip + ":" + port);
+        }
+        List<Future<ControllerCluster>> starting = new ArrayList<>();
+        for (int i = 0; i < ips.length; i++) {
+            starting.add(ControllerCluster.start(options(ips[i], ports.get(i), peers, certs.controller(ips[i]), certs)));
+        }
+        List<ControllerCluster> members = new ArrayList<>();
+        for (Future<ControllerCluster> future : starting) {
+            members.add(join(future, START_DEADLINE));
+        }
+        return members;
+    }
+
+    static <T> T join(Future<T> future, Duration deadline) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("not done within " + deadline, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Waits until {@code future} is complete, failed or not; returns it. */
+    static <T> Future<T> settle(Future<T> future, Duration deadline) {
+        try {
+            future.toCompletionStage().toCompletableFuture().handle((r, e) -> null).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return future;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("not complete within " + deadline, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Closes every member at once (a clean leave can take up to the graceful-shutdown bound). */
+    static void closeAll(List<? extends ControllerCluster> members) {
+        List<Future<Void>> closing = members.stream().map(ControllerCluster::close).toList();
+        for (int i = 0; i < members.size(); i++) {
+            try {
+                join(closing.get(i), Duration.ofSeconds(HazelcastSettings.GRACEFUL_SHUTDOWN_S + 15));
+            } catch (AssertionError e) {
+                System.out.println("[cluster] closing " + members.get(i).options().hazelcastAddress() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static int freePort(String ip) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + ip, e);
+        }
+    }
+
+    static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}
