@@ -485,7 +485,7 @@ public final class ScaleBench {
     // ------------------------------------------------------------------ the controller process
 
     private String controllerOpts() {
-        return args.getOrDefault("controller-opts", "-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
+        return args.getOrDefault("controller-opts", "-Xmx1g -XX:+UseSerialGC -Xshare:auto");   // the launcher's default for controller run
     }
 
     private void startController() throws Exception {
