@@ -343,7 +343,7 @@ public final class BridgeLink {
                 : vertx.executeBlocking(() -> {
                     fence.persist(admitted.getAsLong());
                     return null;
-                }, false);
+                }, true);   // ordered: two newer epochs in a row are written in the order they came, the newest last
         Future<AgentReply> answer = recorded.compose(v -> {
             try {
                 return requests.apply(request);
