@@ -82,9 +82,9 @@ public final class HostKeys {
 
     /** A new identity key pair for joining the fleet, and its CSR, as PEM. */
     public String newIdentityRequest(String nodeName) {
-        KeyPair keys = generate("EC");
+        KeyPair keys = newIdentityKeys();
         secrets.put(IDENTITY_KEY, pem(keys.getPrivate()));
-        return pem(request(nodeName, keys, "SHA256withECDSA"));
+        return identityRequest(nodeName, keys);
     }
 
     /**
@@ -92,9 +92,9 @@ public final class HostKeys {
      * any, stays untouched), and its CSR, as PEM. {@link AgentState#promotePendingKey()} makes it current.
      */
     public String newPendingIdentityRequest(String nodeName) {
-        KeyPair keys = generate("EC");
+        KeyPair keys = newIdentityKeys();
         secrets.put(IDENTITY_KEY_NEXT, pem(keys.getPrivate()));
-        return pem(request(nodeName, keys, "SHA256withECDSA"));
+        return identityRequest(nodeName, keys);
     }
 
     /** A new fleet identity key pair (EC P-256), kept nowhere: for joins that store nothing ({@link Join#joinInMemory}). */
