@@ -9,12 +9,20 @@ import java.util.Random;
  * same moment spread their reconnections over the whole window instead of arriving as a storm.
  * Growth is 1.5 rather than 2 so that a controller back after a restart of a few seconds is found
  * within about ten (caps 1, 1.5, 2.25, 3.4, 5.1 s ...), while the spread still widens quickly.
+ *
+ * <p>A large fleet needs more: thousands of agents that lose their controller together would all
+ * come back within the first few seconds, faster than one controller can complete mutual-TLS
+ * handshakes, and the handshakes they abandon keep it busy until none succeeds (measured: 303 of
+ * 10,000 links back after 240 s). So the controller advises a spread for its fleet's size
+ * ({@link #spreadOver}), and no cap is smaller than that until the advice changes.
  * Not thread-safe: the link uses it from its event loop only.
  */
 public final class Backoff {
+    public static final Duration LONGEST_SPREAD = Duration.ofMinutes(10);
     private final long baseMillis;
     private final long maxMillis;
     private final Random random;
+    private long floorMillis;
     private int attempt;
 
     public Backoff(Duration base, Duration max, Random random) {
@@ -23,6 +31,7 @@ public final class Backoff {
         }
         this.baseMillis = base.toMillis();
         this.maxMillis = max.toMillis();
+        this.floorMillis = baseMillis;
         this.random = random;
     }
 
@@ -37,7 +46,21 @@ public final class Backoff {
         for (int i = 0; i < attempt && cap < maxMillis; i++) {
             cap = cap * 3 / 2;
         }
-        return Duration.ofMillis(Math.min(cap, maxMillis));
+        return Duration.ofMillis(Math.max(Math.min(cap, maxMillis), floorMillis));
+    }
+
+    /**
+     * The controller's advice: spread reconnections over at least {@code window}, from the next
+     * delay on and after every reset, until advised again. It may exceed the largest cap (a big
+     * fleet needs it to) but never {@link #LONGEST_SPREAD}, whatever a controller says.
+     */
+    public void spreadOver(Duration window) {
+        floorMillis = Math.max(baseMillis, Math.min(LONGEST_SPREAD.toMillis(), window.toMillis()));
+    }
+
+    /** The smallest cap: the advised spread, or the base before any advice. */
+    public Duration spread() {
+        return Duration.ofMillis(floorMillis);
     }
 
     /** The next delay, uniform in [0, cap]; the cap grows by half for the one after. */
@@ -49,7 +72,7 @@ public final class Backoff {
         return Duration.ofMillis(random.nextLong(cap + 1));
     }
 
-    /** Back to the base cap: the link proved itself (a heartbeat answered, or a long-lived connection). */
+    /** Back to the base cap (or the advised spread): the link proved itself (a heartbeat answered, or a long-lived connection). */
     public void reset() {
         attempt = 0;
     }

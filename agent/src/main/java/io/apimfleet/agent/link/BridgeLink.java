@@ -11,6 +11,7 @@ import io.apimfleet.protocol.link.BridgeFrame;
 import io.apimfleet.protocol.link.Facts;
 import io.apimfleet.protocol.link.FrameCodec;
 import io.apimfleet.protocol.link.Heartbeat;
+import io.apimfleet.protocol.link.LinkAdvice;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,6 +52,10 @@ public final class BridgeLink {
     private volatile Runnable onConnected = () -> { };
     private static final ObjectReader REQUESTS = Json.mapper().readerFor(AgentRequest.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader ADVICE = Json.mapper().readerFor(LinkAdvice.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The first heartbeat on each connection asks for the controller's advice, then one in this many (every 5 min by default). */
+    static final int ADVICE_EVERY = 60;
 
     private final Vertx vertx;
     /** Referenced for the agent's whole life: an unreferenced NetClient is closed by the GC, with its sockets. */
@@ -58,6 +63,7 @@ public final class BridgeLink {
     private final Context context;
     private final String node;
     private final String commands;
+    private final String advice;
     private final List<Endpoint> endpoints;
     private final Supplier<ClientSSLOptions> tls;
     private final Supplier<Future<Facts>> facts;
@@ -77,6 +83,7 @@ public final class BridgeLink {
     private String droppedBecause;
     private boolean pingAfterHeartbeat;
     private boolean gathering;
+    private int heartbeatsOnConnection;
     private long tickTimer = -1;
     private long retryTimer = -1;
     private int attempt;
@@ -85,6 +92,7 @@ public final class BridgeLink {
     private final java.util.ArrayDeque<BridgeFrame> pendingEvents = new java.util.ArrayDeque<>();
     static final int MAX_PENDING_EVENTS = 100;
     private volatile boolean up;
+    private volatile Duration reconnectSpread;
     private volatile int connections;
 
     public BridgeLink(Vertx vertx, String node, List<Endpoint> endpoints, Supplier<ClientSSLOptions> tls,
@@ -96,6 +104,7 @@ public final class BridgeLink {
         this.vertx = vertx;
         this.node = node;
         this.commands = Addresses.commands(node);
+        this.advice = Addresses.advice(node);
         this.endpoints = List.copyOf(endpoints);
         this.tls = tls;
         this.facts = facts;
@@ -104,6 +113,7 @@ public final class BridgeLink {
         this.settings = settings;
         this.clock = clock;
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax(), random);
+        this.reconnectSpread = settings.backoffBase();
         this.log = log;
         int timeout = (int) settings.connectTimeout().toMillis();
         this.client = vertx.createNetClient(new NetClientOptions()
@@ -170,6 +180,11 @@ public final class BridgeLink {
         return heartbeatsSent.get();
     }
 
+    /** The smallest window reconnection delays are drawn from, as the controller last advised (the backoff base before any advice). */
+    public Duration reconnectSpread() {
+        return reconnectSpread;
+    }
+
     public boolean isUp() {
         return up;
     }
@@ -215,6 +230,7 @@ public final class BridgeLink {
         lastError = null;
         droppedBecause = null;
         pingAfterHeartbeat = false;
+        heartbeatsOnConnection = 0;
         FrameCodec codec = new FrameCodec();
         s.handler(buffer -> {
             if (socket != s) {
@@ -271,7 +287,8 @@ public final class BridgeLink {
                 log.accept("link: cannot gather facts for the heartbeat: " + describe(ar.cause()));
             }
             Heartbeat heartbeat = new Heartbeat(clock.instant(), ar.succeeded() ? ar.result() : null);
-            write(s, BridgeFrame.send(Addresses.HEARTBEAT, Json.mapper().valueToTree(heartbeat), null, null));
+            String replyTo = heartbeatsOnConnection++ % ADVICE_EVERY == 0 ? advice : null;
+            write(s, BridgeFrame.send(Addresses.HEARTBEAT, Json.mapper().valueToTree(heartbeat), replyTo, null));
             heartbeatsSent.incrementAndGet();
             write(s, BridgeFrame.ping());
             pingAfterHeartbeat = true;
@@ -313,6 +330,10 @@ public final class BridgeLink {
     }
 
     private void message(NetSocket s, BridgeFrame frame) {
+        if (advice.equals(frame.address())) {
+            advised(frame);
+            return;
+        }
         if (!commands.equals(frame.address())) {
             return;
         }
@@ -353,6 +374,18 @@ public final class BridgeLink {
         });
         answer.onComplete(ar -> reply(s, replyTo, kind,
                 ar.succeeded() ? ar.result() : AgentReply.refused("the agent failed: " + describe(ar.cause()))));
+    }
+
+    private void advised(BridgeFrame frame) {
+        try {
+            LinkAdvice given = ADVICE.treeToValue(frame.body(), LinkAdvice.class);
+            if (given != null && given.reconnectSpreadMillis() > 0) {
+                backoff.spreadOver(given.reconnectSpread());
+                reconnectSpread = backoff.spread();
+            }
+        } catch (Exception e) {
+            log.accept("link: ignored unreadable advice from the controller: " + describe(e));
+        }
     }
 
     /** The request's leadership epoch ({@link Addresses#EPOCH}); 0 when absent, and when unreadable (so refused once any epoch was seen). */

@@ -29,6 +29,9 @@ public final class AgentMetrics {
 
         long heartbeatsSent();
 
+        /** The window the link spreads its reconnections over, as the controller advised for the fleet's size. */
+        Duration reconnectSpread();
+
         /** running, stopped, exited or unknown. */
         String productState();
 
@@ -48,6 +51,8 @@ public final class AgentMetrics {
                 .description("1 while the link to the controller is up").register(registry);
         FunctionCounter.builder("fleet.agent.heartbeats", source, Source::heartbeatsSent)
                 .description("heartbeats sent to the controller").register(registry);
+        Gauge.builder("fleet.agent.reconnect.spread", source, s -> s.reconnectSpread().toMillis() / 1000.0).baseUnit("seconds")
+                .description("the window reconnections are spread over, advised by the controller for the fleet's size").register(registry);
         Gauge.builder("fleet.agent.product.running", source, s -> "running".equals(s.productState()) ? 1 : 0)
                 .description("1 while the supervised product runs").register(registry);
         Gauge.builder("fleet.agent.bundle.revision", source, Source::bundleRevision)

@@ -319,6 +319,11 @@ public final class AgentDaemon {
             }
 
             @Override
+            public java.time.Duration reconnectSpread() {
+                return link.reconnectSpread();
+            }
+
+            @Override
             public String productState() {
                 return product.state().label();
             }

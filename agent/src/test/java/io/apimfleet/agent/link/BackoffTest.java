@@ -59,6 +59,32 @@ class BackoffTest {
     }
 
     @Test
+    void anAdvisedSpreadRaisesEveryCapToItEvenAfterAReset() {
+        Backoff backoff = Backoff.standard(new Random(5));
+        backoff.spreadOver(Duration.ofSeconds(20));
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(20));
+        for (int i = 0; i < 8; i++) {
+            backoff.next();
+        }
+        assertThat(backoff.cap()).as("growth past the spread goes on").isEqualTo(Duration.ofMillis(25_624));
+        backoff.reset();
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anAdvisedSpreadMayExceedTheLargestCapButNotTenMinutesNorFallBelowTheBase() {
+        Backoff backoff = Backoff.standard(new Random(5));
+        backoff.spreadOver(Duration.ofSeconds(100));
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(backoff.next()).isLessThanOrEqualTo(Duration.ofSeconds(100));
+        backoff.spreadOver(Duration.ofHours(1));
+        assertThat(backoff.cap()).isEqualTo(Backoff.LONGEST_SPREAD);
+        backoff.spreadOver(Duration.ofMillis(10));
+        backoff.reset();
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void aBaseAboveTheMaximumIsRefused() {
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1), new Random()))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -1,5 +1,6 @@
 package io.apimfleet.agent.run;
 
+import io.apimfleet.agent.link.Backoff;
 import io.apimfleet.agent.link.EpochFence;
 import io.apimfleet.agent.enroll.AgentState;
 import io.apimfleet.agent.enroll.CaPin;
@@ -12,6 +13,7 @@ import io.apimfleet.agent.testing.FakeController;
 import io.apimfleet.agent.testing.MutableClock;
 import io.apimfleet.agent.testing.TestCa;
 import io.apimfleet.bundle.stage.Checkpoints;
+import io.apimfleet.protocol.link.LinkAdvice;
 import io.apimfleet.protocol.bundle.Bundle;
 import io.apimfleet.protocol.bundle.ProcessSpec;
 import io.apimfleet.protocol.bundle.FileChange;
@@ -225,6 +227,7 @@ class AgentDaemonTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("fleet_agent_connected 1.0")
                 .containsPattern("fleet_agent_heartbeats_total [1-9]")
+                .contains("fleet_agent_reconnect_spread_seconds 0.1")
                 .contains("fleet_agent_requests_seconds_count{kind=\"facts\",outcome=\"ok\"} 1");
     }
 
@@ -281,6 +284,20 @@ class AgentDaemonTest {
         assertThat(log).anyMatch(l -> l.startsWith("link: lost " + controller.bridgeEndpoint() + " after ") && l.contains("; retrying in "));
         int heartbeats = controller.heartbeats.size();
         await().atMost(DEADLINE).until(() -> controller.heartbeats.size() > heartbeats);
+    }
+
+    @Test
+    void spreadsItsReconnectionsOverTheWindowTheControllerAdvises() {
+        controller.advice = new LinkAdvice(800);
+        startConnected();
+        await().atMost(DEADLINE).until(() -> agent.link().reconnectSpread().equals(Duration.ofMillis(800)));
+    }
+
+    @Test
+    void anAdvisedSpreadLongerThanTenMinutesIsCutToTenMinutes() {
+        controller.advice = new LinkAdvice(3_600_000);
+        startConnected();
+        await().atMost(DEADLINE).until(() -> agent.link().reconnectSpread().equals(Backoff.LONGEST_SPREAD));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.apimfleet.protocol.link.EnrollRequest;
 import io.apimfleet.protocol.link.EnrollResponse;
 import io.apimfleet.protocol.link.FrameCodec;
 import io.apimfleet.protocol.link.Heartbeat;
+import io.apimfleet.protocol.link.LinkAdvice;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
@@ -71,6 +72,8 @@ public final class FakeController implements AutoCloseable {
     /** "CN address" of every refused registration. */
     public final List<String> refusedRegistrations = new CopyOnWriteArrayList<>();
     public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    /** The answer to a heartbeat that asks for advice; none while null. */
+    public volatile LinkAdvice advice;
     /** Events sent to {@code Addresses.EVENTS}: their {@code {type, fields}} bodies. */
     public final List<com.fasterxml.jackson.databind.JsonNode> events = new CopyOnWriteArrayList<>();
 
@@ -246,7 +249,14 @@ public final class FakeController implements AutoCloseable {
                     write(socket, new BridgeFrame(BridgeFrame.ERR, null, null, null, null, null, "access_denied", null, null));
                 }
             }
-            case BridgeFrame.SEND -> send(node, frame);
+            case BridgeFrame.SEND -> {
+                send(node, frame);
+                LinkAdvice given = advice;
+                if (given != null && Addresses.HEARTBEAT.equals(frame.address()) && frame.replyAddress() != null) {
+                    write(socket, new BridgeFrame(BridgeFrame.MESSAGE, frame.replyAddress(), null, null,
+                            Json.mapper().valueToTree(given), true, null, null, null));
+                }
+            }
             default -> {
             }
         }

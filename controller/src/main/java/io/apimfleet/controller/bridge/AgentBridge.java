@@ -9,6 +9,7 @@ import io.apimfleet.controller.registry.LiveAgents;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.Addresses;
 import io.apimfleet.protocol.link.Heartbeat;
+import io.apimfleet.protocol.link.LinkAdvice;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -107,7 +108,8 @@ public final class AgentBridge {
                 .setKeyCertOptions(identity)
                 .setTrustOptions(fleetCaTrust)
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
-                .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                // shorter than an agent's 10 s, so the controller never works on for a client that gave up
+                .setSslHandshakeTimeout(5).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                 // handshake work (signatures, the revocation list's file check) runs on a worker, not the event loop
                 .setSslEngineOptions(new JdkSSLEngineOptions().setUseWorkerThread(true))
                 .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -279,6 +281,10 @@ public final class AgentBridge {
             LOG.fine("unreadable heartbeat from " + node + ": " + e.getOriginalMessage());
         }
         live.heartbeat(node, heartbeat);
+        if (message.replyAddress() != null) {
+            // the agent asked (its first heartbeat on a connection, then now and then): how widely to spread its reconnections
+            message.reply(new JsonObject(Json.mapper().convertValue(LinkAdvice.forFleetOf(live.connectedCount()), Map.class)));
+        }
     }
 
     private void onEvent(Message<Object> message) {

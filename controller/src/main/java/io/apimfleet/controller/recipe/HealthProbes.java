@@ -17,7 +17,10 @@ import java.util.Map;
  */
 final class HealthProbes {
     static final String CONSOLE = "/carbon/admin/login.jsp";
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Bounds of one attempt's timeout; between them it is {@value #TIMEOUT_INTERVALS} intervals. */
+    private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofSeconds(5);
+    private static final int TIMEOUT_INTERVALS = 4;
     private static final int SUCCESSES = 1;
     private static final int FAILURES = 3;
 
@@ -32,11 +35,21 @@ final class HealthProbes {
     private HealthProbes() {
     }
 
+    /**
+     * Longer than the interval (attempts do not overlap, and a freshly started JVM's first TLS
+     * handshake is slow) but short enough that a hung product, which accepts connections and never
+     * answers, fails its {@value #FAILURES} attempts within seconds, not three times 5 s.
+     */
+    static Duration timeout(Duration interval) {
+        Duration scaled = interval.multipliedBy(TIMEOUT_INTERVALS);
+        return scaled.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : scaled.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : scaled;
+    }
+
     /** A start-up allowance of {@code rollout.healthyDeadline}: API-M takes minutes to start. */
     static List<Probe> of(ClusterSpec spec, Node node) {
         Duration grace = spec.rollout().healthyDeadline();
         Duration interval = spec.rollout().probeInterval();
-        Duration timeout = TIMEOUT;   // not the interval: attempts do not overlap, and a freshly started JVM's first TLS handshake is slow
+        Duration timeout = timeout(interval);
         List<Probe> probes = new ArrayList<>();
         probes.add(new Probe("console", Probe.Kind.HTTPS, node.host(), ApimPort.SERVLET_HTTPS.on(node), CONSOLE,
                 interval, timeout, SUCCESSES, FAILURES, grace));

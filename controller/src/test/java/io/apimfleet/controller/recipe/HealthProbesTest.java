@@ -65,4 +65,11 @@ class HealthProbesTest {
         assertThat(console.interval()).isEqualTo(Duration.ofMillis(100));
         assertThat(console.timeout()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
+
+    @Test
+    void aHungProductFailsItsProbesWithinAFewIntervalsNotFiveSecondsEach() {
+        assertThat(HealthProbes.timeout(Duration.ofMillis(250))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(HealthProbes.timeout(Duration.ofMillis(500))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(HealthProbes.timeout(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+    }
 }

@@ -32,6 +32,14 @@ public final class Addresses {
         return AGENT_PREFIX + node + ".cmd";
     }
 
+    /**
+     * The reply address an agent gives with a heartbeat when it wants the controller's
+     * {@link LinkAdvice}; in the agent's own namespace, so the bridge lets the answer through.
+     */
+    public static String advice(String node) {
+        return AGENT_PREFIX + node + ".advice";
+    }
+
     /** True when {@code address} belongs to {@code node}'s own namespace. */
     public static boolean ownedBy(String address, String node) {
         return address != null && address.startsWith(AGENT_PREFIX + node + ".");

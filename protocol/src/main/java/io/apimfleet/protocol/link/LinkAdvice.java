@@ -1,0 +1,27 @@
+package io.apimfleet.protocol.link;
+
+import java.time.Duration;
+
+/**
+ * The controller's answer to a heartbeat that asks for it ({@link Addresses#advice}): how widely
+ * an agent that loses its link spreads its reconnection attempts, sized to the fleet so that one
+ * controller coming back is not met by every agent at once.
+ *
+ * @param reconnectSpreadMillis the smallest window, in milliseconds, each reconnection delay is drawn from
+ */
+public record LinkAdvice(long reconnectSpreadMillis) {
+    /** Mutual-TLS handshakes per second a controller is assumed to complete while agents return (about 90 were measured on 2 shared cores). */
+    public static final int RECONNECTS_PER_SECOND = 100;
+    private static final long MIN_SPREAD_MILLIS = 1_000;
+    private static final long MAX_SPREAD_MILLIS = 600_000;
+
+    /** The spread for {@code agents} connected agents: long enough for all of them at {@link #RECONNECTS_PER_SECOND}. */
+    public static LinkAdvice forFleetOf(int agents) {
+        long spread = (long) agents * 1_000 / RECONNECTS_PER_SECOND;
+        return new LinkAdvice(Math.max(MIN_SPREAD_MILLIS, Math.min(MAX_SPREAD_MILLIS, spread)));
+    }
+
+    public Duration reconnectSpread() {
+        return Duration.ofMillis(reconnectSpreadMillis);
+    }
+}

@@ -1,0 +1,28 @@
+package io.apimfleet.protocol.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apimfleet.protocol.Json;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LinkAdviceTest {
+    @Test
+    void theSpreadGivesEveryConnectedAgentATurnAtTheAssumedHandshakeRate() {
+        assertThat(LinkAdvice.forFleetOf(10_000).reconnectSpread())
+                .isEqualTo(Duration.ofSeconds(10_000 / LinkAdvice.RECONNECTS_PER_SECOND));
+    }
+
+    @Test
+    void aSmallFleetIsAdvisedOneSecondAndAHugeOneTenMinutesAtMost() {
+        assertThat(LinkAdvice.forFleetOf(3).reconnectSpread()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(LinkAdvice.forFleetOf(5_000_000).reconnectSpread()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void itTravelsAsOneNumberOfMilliseconds() throws Exception {
+        String json = Json.mapper().writeValueAsString(LinkAdvice.forFleetOf(2_000));
+        assertThat(json).isEqualTo("{\"reconnectSpreadMillis\":20000}");
+        assertThat(Json.mapper().readValue(json, LinkAdvice.class)).isEqualTo(LinkAdvice.forFleetOf(2_000));
+    }
+}
