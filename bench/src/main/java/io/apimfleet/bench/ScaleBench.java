@@ -463,8 +463,9 @@ public final class ScaleBench {
                 size, headline, seconds(allUp - kill), seconds(stopped - kill), seconds(ready - stopped), missing, seen,
                 seconds(controllerSees - ready), pct(r, 10), pct(r, 50), pct(r, 90), pct(r, 99), r.length == 0 ? 0 : r[r.length - 1],
                 peak, 100.0 * peak / Math.max(1, size)));
-        figures.add("  links up per " + (width == 1 ? "second" : "10 s") + " after the new controller answered (agents' backoff: uniform in [0, cap], "
-                + "cap 1 s growing x1.5 per failed attempt to 60 s): " + histogram);
+        figures.add("  links up per " + (width == 1 ? "second" : "10 s") + " after the new controller answered (agents' backoff: uniform in [0, cap]; the cap is "
+                + "1 s growing x1.5 per failed attempt to 60 s, but never below the spread the controller advised for the fleet's size, "
+                + "1 s per 100 agents connected when the agent last asked): " + histogram);
         StringBuilder attempts = new StringBuilder();
         int lastSecond = (int) Math.min(599, Math.ceil(seconds(System.nanoTime() - kill)));
         int step = lastSecond > 40 ? 10 : 1;

@@ -14,11 +14,14 @@ import java.util.Random;
  * come back within the first few seconds, faster than one controller can complete mutual-TLS
  * handshakes, and the handshakes they abandon keep it busy until none succeeds (measured: 303 of
  * 10,000 links back after 240 s). So the controller advises a spread for its fleet's size
- * ({@link #spreadOver}), and no cap is smaller than that until the advice changes.
+ * ({@link #spreadOver}): the caps start there instead of at the base and grow from it, up to four
+ * times the spread (at most {@link #LONGEST_SPREAD}), so that agents whose attempts fail while
+ * the controller is overloaded come back less often rather than as often.
  * Not thread-safe: the link uses it from its event loop only.
  */
 public final class Backoff {
     public static final Duration LONGEST_SPREAD = Duration.ofMinutes(10);
+    private static final int GROWTH_BEYOND_SPREAD = 4;
     private final long baseMillis;
     private final long maxMillis;
     private final Random random;
@@ -42,23 +45,30 @@ public final class Backoff {
 
     /** The upper bound of the next delay. */
     public Duration cap() {
-        long cap = baseMillis;
-        for (int i = 0; i < attempt && cap < maxMillis; i++) {
+        long limit = limitMillis();
+        long cap = floorMillis;
+        for (int i = 0; i < attempt && cap < limit; i++) {
             cap = cap * 3 / 2;
         }
-        return Duration.ofMillis(Math.max(Math.min(cap, maxMillis), floorMillis));
+        return Duration.ofMillis(Math.min(cap, limit));
+    }
+
+    /** The largest cap: the maximum, or four times an advised spread above it (never above {@link #LONGEST_SPREAD}). */
+    private long limitMillis() {
+        return floorMillis == baseMillis ? maxMillis
+                : Math.max(maxMillis, Math.min(floorMillis * GROWTH_BEYOND_SPREAD, LONGEST_SPREAD.toMillis()));
     }
 
     /**
-     * The controller's advice: spread reconnections over at least {@code window}, from the next
-     * delay on and after every reset, until advised again. It may exceed the largest cap (a big
+     * The controller's advice: the caps start from {@code window} instead of the base, from the
+     * next delay on and after every reset, until advised again. It may exceed the maximum (a big
      * fleet needs it to) but never {@link #LONGEST_SPREAD}, whatever a controller says.
      */
     public void spreadOver(Duration window) {
         floorMillis = Math.max(baseMillis, Math.min(LONGEST_SPREAD.toMillis(), window.toMillis()));
     }
 
-    /** The smallest cap: the advised spread, or the base before any advice. */
+    /** The first cap after a reset: the advised spread, or the base before any advice. */
     public Duration spread() {
         return Duration.ofMillis(floorMillis);
     }
@@ -66,7 +76,7 @@ public final class Backoff {
     /** The next delay, uniform in [0, cap]; the cap grows by half for the one after. */
     public Duration next() {
         long cap = cap().toMillis();
-        if (cap < maxMillis) {
+        if (cap < limitMillis()) {
             attempt++;
         }
         return Duration.ofMillis(random.nextLong(cap + 1));

@@ -59,16 +59,24 @@ class BackoffTest {
     }
 
     @Test
-    void anAdvisedSpreadRaisesEveryCapToItEvenAfterAReset() {
+    void anAdvisedSpreadIsWhereTheCapsStartEvenAfterAReset() {
         Backoff backoff = Backoff.standard(new Random(5));
         backoff.spreadOver(Duration.ofSeconds(20));
         assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(20));
-        for (int i = 0; i < 8; i++) {
-            backoff.next();
-        }
-        assertThat(backoff.cap()).as("growth past the spread goes on").isEqualTo(Duration.ofMillis(25_624));
+        backoff.next();
+        assertThat(backoff.cap()).as("growth from the spread").isEqualTo(Duration.ofSeconds(30));
         backoff.reset();
         assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void afterAnAdvisedSpreadTheCapsGrowToFourTimesIt() {
+        Backoff backoff = Backoff.standard(new Random(5));
+        backoff.spreadOver(Duration.ofSeconds(100));
+        for (int i = 0; i < 10; i++) {
+            backoff.next();
+        }
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(400));
     }
 
     @Test
