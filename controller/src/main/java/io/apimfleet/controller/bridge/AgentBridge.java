@@ -73,6 +73,8 @@ public final class AgentBridge {
     private final GivenReplies replies;
     private final Supplier<Set<String>> revokedSerials;
     private final List<TcpEventBusBridge> listeners = new ArrayList<>();
+    /** One share of new handshakes for all the bridge's listeners: the cost is the controller's, wherever they arrive. */
+    private final HandshakeAdmission admission = new HandshakeAdmission(LinkAdvice.RECONNECTS_PER_SECOND, System::nanoTime);
     private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
     /** The connection each node registered its command address over last (event-loop confined). */
     private final Map<String, NetSocket> commandSockets = new HashMap<>();
@@ -105,7 +107,7 @@ public final class AgentBridge {
         NetServerOptions tls = new NetServerOptions()
                 .setSsl(true)
                 .setClientAuth(ClientAuth.REQUIRED)
-                .setKeyCertOptions(identity)
+                .setKeyCertOptions(admission.guarding(identity))
                 .setTrustOptions(fleetCaTrust)
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
                 // shorter than an agent's 10 s, so the controller never works on for a client that gave up
