@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ManifestVersion.class,
         description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
         subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class,
-                CertsCommand.class, ControllerCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class,
+                CertsCommand.class, ControllerCommand.class, ControllersCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class,
                 NodeCommand.class, ApplyCommand.class, RolloutCommand.class, SecretCommand.class, DemoCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad input (options, spec file, state directory)",

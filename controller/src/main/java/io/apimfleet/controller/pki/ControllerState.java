@@ -199,7 +199,6 @@ public final class ControllerState {
             fields.put("advertise", advertise);
             fields.put("fleetCaSha256", state.fleetCa.fingerprintSha256());
             fields.put("productCaSha256", state.productCa.fingerprintSha256());
-            fields.put("controllerPeerCaSha256", state.peerCa().fingerprintSha256());
             fields.put("adminSerial", admin.getSerialNumber().toString(16));
             state.record("state.initialised", fields);
             return null;
