@@ -27,7 +27,11 @@ final class ControllerCommand extends CommandGroup {
     @Command(name = "run",
             mixinStandardHelpOptions = true,
             description = {"Runs the controller until SIGTERM or Ctrl-C: the HTTPS API (enrollment, the fleet CLI) and the",
-                    "agents' event-bus bridge (mutual TLS), on every --bind address. Everything it keeps is in --state."})
+                    "agents' event-bus bridge (mutual TLS), on every --bind address. Everything it keeps is in --state.",
+                    "With --cluster it is one of three controllers (Hazelcast on --cluster-bind:--cluster-port, the event bus",
+                    "between controllers on the next port, mutual TLS from the controller-peer CA): only the leader acts;",
+                    "the others answer leader-only requests with 409 naming the leader. The controller network must be private:",
+                    "Hazelcast open source neither encrypts nor authenticates its own traffic."})
     static final class Run implements Callable<Integer> {
         /** Stops the daemon a test started in-process (a signal does that for real). */
         static final AtomicReference<Runnable> STOP_FOR_TESTS = new AtomicReference<>();

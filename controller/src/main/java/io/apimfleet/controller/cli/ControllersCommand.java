@@ -13,9 +13,10 @@ import picocli.CommandLine.Spec;
 /** {@code fleet controllers}: the controllers as the one asked sees them, which one leads, and its epoch. */
 @Command(name = "controllers",
         mixinStandardHelpOptions = true,
-        description = {"The controllers as the controller asked sees them: name (its cluster-bind address), cluster address, API address,",
-                "which one leads and the leadership epoch it stamps on every command to agents. A lone controller (no --cluster)",
-                "lists itself as leader."})
+        description = {"The controllers, which one leads, and the epoch it stamps on every command to agents.",
+                "As the controller asked sees them: name (its cluster-bind address), cluster address, API address, role.",
+                "A lone controller (no --cluster) lists itself as leader. A follower refuses leader-only work (apply, plan,",
+                "rollouts, node commands) with HTTP 409 naming the leader's API; the CLI exits 5."})
 final class ControllersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
