@@ -30,6 +30,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -53,6 +54,7 @@ import java.util.regex.Pattern;
  *   POST /v1/enroll                   EnrollRequest -> EnrollResponse; 403 {error, reason}; no certificate needed
  *   POST /v1/renew                    {"csr": PEM} -> EnrollResponse; the agent's certificate
  *   GET  /v1/agents                   [AgentView]                                      admin
+ *   GET  /v1/controllers              ClusterView: the controllers, the leader, its epoch  admin
  *   POST /v1/agents/ping[?node=N...]  -> AgentPing.Result (a FACTS request to every connected agent)  admin
  *   GET  /v1/events?since=N[&follow=true[&heartbeats=true]]  NDJSON of FleetEvent with index > N   admin
  *   POST /v1/nodes/{node}/plan|apply|rollback[?force=true]  Bundle -> AgentReply      admin
@@ -69,7 +71,10 @@ import java.util.regex.Pattern;
  * Errors are JSON {@code {"error": message, "reason": code}} (an invalid spec adds
  * {@code problems}, each {@code file:line:column: message}): 400 malformed, 401 no client
  * certificate, 403 refused or not the admin, 404, 409 agent not connected, 413 body too large,
- * 502 agent failed, 504 agent did not answer in time; 409 also when a rollout is running. A join
+ * 502 agent failed, 504 agent did not answer in time; 409 also when a rollout is running, and
+ * {@code not-leader} when a clustered controller that follows is asked for leader-only work
+ * (plan, apply, rollouts/abort|pause|resume|undo, nodes, agents/ping): the message names the
+ * leader's API address. A join
  * token or a secret's value is never logged, journaled or answered.
  */
 public final class ApiRoutes {
@@ -88,9 +93,11 @@ public final class ApiRoutes {
     private final List<String> bridgeEndpoints;
     private final Rollouts rollouts;
     private final SecretStore secrets;
+    private final ControllerRole role;
 
     public ApiRoutes(ControllerState state, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests,
-                     FleetMetrics metrics, List<String> bridgeEndpoints, Rollouts rollouts, SecretStore secrets) {
+                     FleetMetrics metrics, List<String> bridgeEndpoints, Rollouts rollouts, SecretStore secrets, ControllerRole role) {
+        this.role = role;
         this.rollouts = rollouts;
         this.secrets = secrets;
         this.state = state;
@@ -110,10 +117,13 @@ public final class ApiRoutes {
         router.post("/v1/renew").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::renew);
 
         router.get("/v1/agents").handler(this::requireAdmin).handler(this::agents);
+        router.get("/v1/controllers").handler(this::requireAdmin).handler(ctx -> role.controllers()
+                .onSuccess(view -> json(ctx, 200, view)).onFailure(ctx::fail));
         AgentPing ping = new AgentPing(
                 () -> live.all().stream().filter(LiveAgents.Live::connected).map(LiveAgents.Live::node).toList(),
                 node -> requests.request(node, AgentPing.request()));
-        router.post("/v1/agents/ping").handler(this::requireAdmin).handler(ctx -> {
+        // leader-only work (requireLeader, after the body when there is one): a clustered controller that follows answers 409 not-leader
+        router.post("/v1/agents/ping").handler(this::requireAdmin).handler(this::requireLeader).handler(ctx -> {
             List<String> nodes = ctx.queryParam("node");
             if (nodes.stream().anyMatch(n -> !NODE.matcher(n).matches())) {
                 error(ctx, 400, "malformed-request", "node must be a node name");
@@ -124,20 +134,21 @@ public final class ApiRoutes {
         router.get("/v1/events").handler(this::requireAdmin).handler(this::events);
         router.get("/metrics").handler(this::requireAdmin).handler(this::metrics);
         router.post("/v1/nodes/:node/:action").handler(this::requireAdmin);
-        router.post("/v1/nodes/:node/:action").handler(BodyHandler.create(false).setBodyLimit(BUNDLE_BODY_LIMIT)).handler(this::nodeRequest);
+        router.post("/v1/nodes/:node/:action").handler(BodyHandler.create(false).setBodyLimit(BUNDLE_BODY_LIMIT))
+                .handler(this::requireLeader).handler(this::nodeRequest);
 
-        adminWithBody(router, HttpMethod.POST, "/v1/plan", SPEC_BODY_LIMIT, this::plan);
-        adminWithBody(router, HttpMethod.POST, "/v1/apply", SPEC_BODY_LIMIT, this::apply);
+        adminWithBody(router, HttpMethod.POST, "/v1/plan", SPEC_BODY_LIMIT, this::requireLeader, this::plan);
+        adminWithBody(router, HttpMethod.POST, "/v1/apply", SPEC_BODY_LIMIT, this::requireLeader, this::apply);
         router.get("/v1/rollouts").handler(this::requireAdmin).handler(ctx -> rollouts.history().onSuccess(h -> json(ctx, 200, h)).onFailure(ctx::fail));
         router.get("/v1/rollouts/current").handler(this::requireAdmin).handler(ctx -> rollouts.current()
                 .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
-        router.post("/v1/rollouts/abort").handler(this::requireAdmin).handler(ctx -> rollouts.abort()
+        router.post("/v1/rollouts/abort").handler(this::requireAdmin).handler(this::requireLeader).handler(ctx -> rollouts.abort()
                 .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
-        router.post("/v1/rollouts/pause").handler(this::requireAdmin).handler(ctx -> rollouts.pause()
+        router.post("/v1/rollouts/pause").handler(this::requireAdmin).handler(this::requireLeader).handler(ctx -> rollouts.pause()
                 .ifPresentOrElse(r -> json(ctx, 200, r), () -> error(ctx, 404, "no-rollout", "no rollout is running")));
-        router.post("/v1/rollouts/resume").handler(this::requireAdmin).handler(ctx -> rollouts.resume()
+        router.post("/v1/rollouts/resume").handler(this::requireAdmin).handler(this::requireLeader).handler(ctx -> rollouts.resume()
                 .onSuccess(started -> json(ctx, 202, started)).onFailure(f -> rolloutFailure(ctx, f)));
-        router.post("/v1/rollouts/undo").handler(this::requireAdmin).handler(ctx -> rollouts.undo()
+        router.post("/v1/rollouts/undo").handler(this::requireAdmin).handler(this::requireLeader).handler(ctx -> rollouts.undo()
                 .onSuccess(started -> json(ctx, 202, started)).onFailure(f -> rolloutFailure(ctx, f)));
         router.get("/v1/secrets").handler(this::requireAdmin).handler(ctx -> worker.call(secrets::list)
                 .onSuccess(list -> json(ctx, 200, list)).onFailure(ctx::fail));
@@ -236,6 +247,17 @@ public final class ApiRoutes {
             return;
         }
         ctx.next();
+    }
+
+    /** After {@link #requireAdmin}: leader-only work goes on only where it may (see {@link ControllerRole}). */
+    private void requireLeader(RoutingContext ctx) {
+        role.refusal().onSuccess(refusal -> {
+            if (refusal.isPresent()) {
+                error(ctx, 409, "not-leader", refusal.get());
+            } else {
+                ctx.next();
+            }
+        }).onFailure(ctx::fail);
     }
 
     private void agents(RoutingContext ctx) {
@@ -337,6 +359,7 @@ public final class ApiRoutes {
                             case NOT_CONNECTED -> 409;
                             case TIMEOUT -> 504;
                             case FAILED -> 502;
+                            case NOT_LEADER -> 409;
                         };
                         error(ctx, status, failed.reason().code(), failed.getMessage());
                     } else {
@@ -348,9 +371,13 @@ public final class ApiRoutes {
     // ------------------------------------------------------------------ rollouts and secrets
 
     /** The admin check first, on a route of its own: Vert.x wants the body handler first on a route. */
-    private void adminWithBody(Router router, HttpMethod method, String path, long limit, Handler<RoutingContext> handler) {
+    @SafeVarargs
+    private void adminWithBody(Router router, HttpMethod method, String path, long limit, Handler<RoutingContext>... handlers) {
         router.route(method, path).handler(this::requireAdmin);
-        router.route(method, path).handler(BodyHandler.create(false).setBodyLimit(limit)).handler(handler);
+        Route route = router.route(method, path).handler(BodyHandler.create(false).setBodyLimit(limit));
+        for (Handler<RoutingContext> handler : handlers) {
+            route.handler(handler);
+        }
     }
 
     /** The body of a plan or an apply: the spec's text and the name its problems are reported under. */

@@ -1,10 +1,13 @@
 package io.apimfleet.controller.cli;
 
+import io.apimfleet.controller.cluster.ClusterOptions;
+import io.apimfleet.controller.cluster.PeerIdentity;
 import io.apimfleet.controller.daemon.ControllerDaemon;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.spec.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +27,11 @@ final class ControllerCommand extends CommandGroup {
     @Command(name = "run",
             mixinStandardHelpOptions = true,
             description = {"Runs the controller until SIGTERM or Ctrl-C: the HTTPS API (enrollment, the fleet CLI) and the",
-                    "agents' event-bus bridge (mutual TLS), on every --bind address. Everything it keeps is in --state."})
+                    "agents' event-bus bridge (mutual TLS), on every --bind address. Everything it keeps is in --state.",
+                    "With --cluster it is one of three controllers (Hazelcast on --cluster-bind:--cluster-port, the event bus",
+                    "between controllers on the next port, mutual TLS from the controller-peer CA): only the leader acts;",
+                    "the others answer leader-only requests with 409 naming the leader. The controller network must be private:",
+                    "Hazelcast open source neither encrypts nor authenticates its own traffic."})
     static final class Run implements Callable<Integer> {
         /** Stops the daemon a test started in-process (a signal does that for real). */
         static final AtomicReference<Runnable> STOP_FOR_TESTS = new AtomicReference<>();
@@ -49,6 +56,23 @@ final class ControllerCommand extends CommandGroup {
                 description = "silence after which an agent counts as lost (default: ${DEFAULT-VALUE}; agents beat every 5s)")
         String heartbeatTimeout;
 
+        @Option(names = "--cluster", description = "join the controller cluster (three controllers): only the leader runs rollouts "
+                + "and sends commands to agents; needs --peers and --cluster-bind")
+        boolean cluster;
+
+        @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",",
+                description = "with --cluster: the controllers' cluster addresses (--cluster-bind:--cluster-port of each; this one may be listed)")
+        List<String> peers;
+
+        @Option(names = "--cluster-bind", paramLabel = "ADDR",
+                description = "with --cluster: the one IPv4 address of the controller network that Hazelcast and the event bus between "
+                        + "controllers listen on (never 0.0.0.0: Hazelcast traffic is not encrypted)")
+        String clusterBind;
+
+        @Option(names = "--cluster-port", paramLabel = "PORT", defaultValue = "7445",
+                description = "with --cluster: the Hazelcast port (default: ${DEFAULT-VALUE}); the event bus between controllers uses the next one")
+        int clusterPort;
+
         @Override
         public Integer call() throws InterruptedException {
             ControllerState opened = state.open("fleet controller run");
@@ -59,6 +83,11 @@ final class ControllerCommand extends CommandGroup {
                 options = ControllerDaemon.Options.defaults().withBind(bind).withPorts(apiPort, bridgePort).withHeartbeatTimeout(timeout);
             } catch (IllegalArgumentException e) {
                 throw new UserError("fleet controller run: " + e.getMessage());
+            }
+            if (cluster) {
+                options = options.withCluster(clusterOptions(opened));
+            } else if (peers != null || clusterBind != null) {
+                throw new UserError("fleet controller run: " + (peers != null ? "--peers" : "--cluster-bind") + " needs --cluster");
             }
             ControllerDaemon daemon;
             try {
@@ -79,6 +108,10 @@ final class ControllerCommand extends CommandGroup {
             out.println("fleet controller: state " + opened.dir() + ", fleet " + opened.fleetId());
             daemon.listenerLines().forEach(line -> out.println("fleet controller: " + line));
             out.println("fleet controller: agents pin the fleet CA with --ca-hash " + daemon.caHash());
+            if (cluster) {
+                out.println("fleet controller: in the controller cluster " + options.cluster().clusterName()
+                        + "; leader-only work waits for the leader (fleet controllers shows it)");
+            }
             out.println("fleet controller: running; stop with Ctrl-C or SIGTERM");
             out.flush();
             stopped.await();
@@ -90,6 +123,36 @@ final class ControllerCommand extends CommandGroup {
             out.println("fleet controller: stopped");
             out.flush();
             return 0;
+        }
+
+        /**
+         * --cluster's options, checked before anything starts: the cluster is named after the fleet
+         * (two fleets on one network never merge), and this controller's controller-peer
+         * certificate is issued now for --cluster-bind.
+         */
+        private ClusterOptions clusterOptions(ControllerState opened) {
+            if (clusterBind == null) {
+                throw new UserError("fleet controller run: --cluster needs --cluster-bind ADDR (this controller's IPv4 address on the controller network)");
+            }
+            if (peers == null || peers.isEmpty()) {
+                throw new UserError("fleet controller run: --cluster needs --peers HOST:PORT,... (the controllers' --cluster-bind:--cluster-port)");
+            }
+            if (apiPort == 0) {
+                throw new UserError("fleet controller run: --api-port 0 cannot be used with --cluster: the other controllers name this one's API address");
+            }
+            if (clusterPort < 1 || clusterPort > 65534) {
+                throw new UserError("fleet controller run: --cluster-port must be 1..65534 (the event bus between controllers takes the next port), not " + clusterPort);
+            }
+            try {
+                ClusterOptions.checkBind(clusterBind);
+                String apiHost = bind.stream().filter(b -> !b.equals("0.0.0.0") && !b.equals("::") && !b.equals("[::]")).findFirst().orElse(clusterBind);
+                String api = "https://" + (apiHost.contains(":") && !apiHost.startsWith("[") ? "[" + apiHost + "]" : apiHost) + ":" + apiPort;
+                PeerIdentity identity = PeerIdentity.issue(opened, clusterBind, Instant.now());
+                return new ClusterOptions("apim-fleet-" + opened.fleetId(), clusterBind, clusterPort, clusterPort + 1, peers,
+                        identity.keyCert(), identity.trust(), api);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("fleet controller run: " + e.getMessage());
+            }
         }
     }
 }

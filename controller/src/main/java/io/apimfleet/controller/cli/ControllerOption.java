@@ -43,7 +43,8 @@ final class ControllerOption {
      * input); the agent's side not connected, not answering in time or failing ({@code
      * not-connected}, {@code timeout}, {@code failed}) is 4; any other 409 is about rollouts (another
      * one is running, the rollout was refused: nothing to resume or undo, an outage not accepted, a
-     * spec the controller cannot render for its nodes) and is 5; anything else is the controller
+     * spec the controller cannot render for its nodes, or {@code not-leader}: the controller asked
+     * follows another) and is 5; anything else is the controller
      * refusing the request, 3.
      */
     static int exitStatus(ControllerApiException e) {

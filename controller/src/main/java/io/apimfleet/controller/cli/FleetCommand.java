@@ -12,13 +12,13 @@ import picocli.CommandLine.Spec;
         versionProvider = ManifestVersion.class,
         description = "Deploys and operates WSO2 API Manager 2.x distributed clusters.",
         subcommands = {ValidateCommand.class, RenderCommand.class, InitCommand.class, CaCommand.class, TokenCommand.class, AgentsCommand.class,
-                CertsCommand.class, ControllerCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class,
+                CertsCommand.class, ControllerCommand.class, ControllersCommand.class, StatusCommand.class, EventsCommand.class, PlanCommand.class,
                 NodeCommand.class, ApplyCommand.class, RolloutCommand.class, SecretCommand.class, DemoCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad input (options, spec file, state directory)",
                 "3:the controller could not be reached or refused the request", "4:the agent could not do it (not connected, no answer, refused)",
                 "5:the rollout failed, was aborted or was refused (another rollout is running, the spec cannot be rendered, "
-                        + "an outage not accepted, nothing to resume or undo)"})
+                        + "an outage not accepted, nothing to resume or undo, this controller follows another)"})
 public final class FleetCommand implements Callable<Integer> {
 
     /** Exit code for problems in what the user gave us: a bad spec, a missing file. */

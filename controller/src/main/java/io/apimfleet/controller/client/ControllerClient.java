@@ -1,5 +1,6 @@
 package io.apimfleet.controller.client;
 
+import io.apimfleet.controller.cluster.ClusterView;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apimfleet.controller.pki.Pem;
@@ -110,6 +111,11 @@ public final class ControllerClient {
     /** {@code GET /v1/agents}. */
     public List<AgentView> agents() {
         return read(get("/v1/agents"), new TypeReference<List<AgentView>>() { });
+    }
+
+    /** {@code GET /v1/controllers}: the controllers, which one leads, its epoch. */
+    public ClusterView controllers() {
+        return read(get("/v1/controllers"), ClusterView.class);
     }
 
     /** {@code POST /v1/nodes/NODE/ACTION} (plan, apply, rollback) with the bundle; the agent's reply. */

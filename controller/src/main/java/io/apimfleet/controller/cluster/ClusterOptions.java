@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * @param peerIdentity this controller's key and certificate chain from the controller-peer CA,
  *                     presented on both sides of every event-bus connection
  * @param peerTrust    the controller-peer CA alone: never the fleet CA, or agents could join
+ * @param api          this controller's HTTPS API ({@code https://HOST:PORT}), which the other
+ *                     members show and name when they refuse leader-only work; null for none
  */
 public record ClusterOptions(String clusterName, String bind, int hazelcastPort, int eventBusPort,
-                             List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust) {
+                             List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust, String api) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern PEER = Pattern.compile("([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{1,5})");
@@ -32,9 +34,9 @@ public record ClusterOptions(String clusterName, String bind, int hazelcastPort,
         if (clusterName == null || !NAME.matcher(clusterName).matches()) {
             throw new IllegalArgumentException("cluster name must be 1-63 of [A-Za-z0-9._-], not '" + clusterName + "'");
         }
-        checkIpv4(bind);
-        checkPort("Hazelcast port", hazelcastPort, false);
-        checkPort("event bus port", eventBusPort, true);
+        checkBind(bind);
+        checkPort("--cluster-port (the Hazelcast port)", hazelcastPort, false);
+        checkPort("the controller-peer event bus port", eventBusPort, true);
         if (hazelcastPort == eventBusPort) {
             throw new IllegalArgumentException("the Hazelcast and event bus ports must differ, both are " + hazelcastPort);
         }
@@ -45,9 +47,9 @@ public record ClusterOptions(String clusterName, String bind, int hazelcastPort,
         for (String peer : peers) {
             var m = PEER.matcher(peer == null ? "" : peer.trim());
             if (!m.matches()) {
-                throw new IllegalArgumentException("a peer must be HOST:PORT, not '" + peer + "'");
+                throw new IllegalArgumentException("--peers: a peer must be HOST:PORT, not '" + peer + "'");
             }
-            checkPort("peer port", Integer.parseInt(m.group(2)), false);
+            checkPort("--peers: the port of " + peer.trim(), Integer.parseInt(m.group(2)), false);
             checked.add(peer.trim());
         }
         peers = List.copyOf(checked);
@@ -55,12 +57,19 @@ public record ClusterOptions(String clusterName, String bind, int hazelcastPort,
         Objects.requireNonNull(peerTrust, "peerTrust (the controller-peer CA)");
     }
 
+    /** The same options without an API address (for members that serve none, as in the tests). */
+    public ClusterOptions(String clusterName, String bind, int hazelcastPort, int eventBusPort,
+                          List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust) {
+        this(clusterName, bind, hazelcastPort, eventBusPort, peers, peerIdentity, peerTrust, null);
+    }
+
     /** {@code bind:hazelcastPort}, this member's Hazelcast address as the peers list it. */
     public String hazelcastAddress() {
         return bind + ":" + hazelcastPort;
     }
 
-    private static void checkIpv4(String address) {
+    /** Checks a {@code --cluster-bind} value: one IPv4 address, not a name or the wildcard. */
+    public static void checkBind(String address) {
         var m = IPV4.matcher(address == null ? "" : address);
         if (!m.matches()) {
             throw new IllegalArgumentException("--cluster-bind must be one IPv4 address (not a name, not a wildcard), not '" + address + "'");

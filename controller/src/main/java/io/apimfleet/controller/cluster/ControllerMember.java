@@ -5,9 +5,10 @@ package io.apimfleet.controller.cluster;
  *
  * @param memberId the member's Hazelcast UUID (new at every start)
  * @param address  its Hazelcast address, {@code HOST:PORT} (its cluster-bind address)
+ * @param api      its HTTPS API, {@code https://HOST:PORT}; null when it published none
  * @param local    whether it is the member that answered
  * @param leader   whether it holds the leader lock
  * @param epoch    the leadership epoch when it is leader, else 0
  */
-public record ControllerMember(String memberId, String address, boolean local, boolean leader, long epoch) {
+public record ControllerMember(String memberId, String address, String api, boolean local, boolean leader, long epoch) {
 }

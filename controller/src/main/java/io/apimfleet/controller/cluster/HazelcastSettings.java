@@ -84,6 +84,11 @@ final class HazelcastSettings {
         config.setProperty("hazelcast.logging.type", "jdk");
         config.getJetConfig().setEnabled(false);
 
+        if (options.api() != null) {
+            // every member sees every other's API address (fleet controllers, the follower's 409)
+            config.getMemberAttributeConfig().setAttribute(Leadership.API_ATTRIBUTE, options.api());
+        }
+
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(options.hazelcastPort()).setPortAutoIncrement(false).setPortCount(1);
         // bind and public address = the cluster-bind address (no interface scan, no guess)

@@ -50,6 +50,8 @@ import java.util.logging.Logger;
  */
 public final class Leadership {
     public static final String LOCK_NAME = "apim-fleet-leader";
+    /** The Hazelcast member attribute holding a member's HTTPS API address. */
+    static final String API_ATTRIBUTE = "apim-fleet.api";
     static final String RECORD_NAME = "apim-fleet-leader-record";
     /** How long one attempt to take the lock waits (then the thread checks whether to stop). */
     static final Duration ACQUIRE_WAIT = Duration.ofSeconds(1);
@@ -386,7 +388,7 @@ public final class Leadership {
         for (Member member : members) {
             String id = member.getUuid().toString();
             boolean isLeader = present && id.equals(leader.memberId());
-            rows.add(new ControllerMember(id, address(member), id.equals(local), isLeader, isLeader ? leader.epoch() : 0));
+            rows.add(new ControllerMember(id, address(member), member.getAttribute(API_ATTRIBUTE), id.equals(local), isLeader, isLeader ? leader.epoch() : 0));
         }
         return new ClusterView(present ? leader.epoch() : 0, rows);
     }

@@ -9,9 +9,11 @@
  * the CP {@code FencedLock} {@value io.apimfleet.controller.cluster.Leadership#LOCK_NAME}, whose
  * fencing token is the leadership epoch, and lists the members with the leader.
  *
- * <p>This package owns the Hazelcast configuration and the leader election. It does not own the
- * controller-peer CA (its key and certificates come in as {@code KeyCertOptions} and
- * {@code TrustOptions}), replicated state, agent failover or the CLI; those build on it.
+ * <p>This package owns the Hazelcast configuration, the leader election and this controller's
+ * identity on the event bus between controllers ({@link io.apimfleet.controller.cluster.PeerIdentity},
+ * issued at each start from the state's controller-peer CA, which the {@code pki} package keeps).
+ * {@code fleet controller run --cluster} (the {@code daemon} package) starts it; replicated state
+ * and agent failover are not built yet.
  *
  * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
  * a private controller network. Only the Vert.x event bus between controllers is authenticated.

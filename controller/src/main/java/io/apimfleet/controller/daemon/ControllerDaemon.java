@@ -1,6 +1,14 @@
 package io.apimfleet.controller.daemon;
 
 import io.apimfleet.controller.api.ApiRoutes;
+import io.apimfleet.controller.api.ControllerRole;
+import io.apimfleet.controller.cluster.ControllerMember;
+import io.apimfleet.controller.cluster.ClusterOptions;
+import io.apimfleet.controller.cluster.ClusterView;
+import io.apimfleet.controller.cluster.ControllerCluster;
+import io.apimfleet.controller.cluster.Leadership;
+import io.apimfleet.controller.cluster.LeadershipChange;
+import io.apimfleet.controller.rollout.RolloutRecord;
 import io.apimfleet.controller.bridge.AgentBridge;
 import io.apimfleet.controller.journal.Journal;
 import io.apimfleet.controller.rollout.Rollouts;
@@ -31,6 +39,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -56,9 +65,11 @@ public final class ControllerDaemon {
      * @param heartbeatTimeout silence after which an agent is lost (default 15 s; agents beat every 5 s)
      * @param requestTimeout   how long a request to an agent may take (default 30 s)
      * @param journalPoll      how often the journal file is checked for entries written by other processes
+     * @param cluster          with {@code --cluster}: how this controller joins the controller cluster (it then
+     *                         acts only while it leads, under the leader lock's epoch); null for a lone controller
      */
     public record Options(List<String> bind, int apiPort, int bridgePort, Duration heartbeatTimeout, Duration requestTimeout,
-                          Duration journalPoll) {
+                          Duration journalPoll, ClusterOptions cluster) {
         public static final int DEFAULT_API_PORT = 7443;
         public static final int DEFAULT_BRIDGE_PORT = 7444;
 
@@ -77,23 +88,27 @@ public final class ControllerDaemon {
 
         public static Options defaults() {
             return new Options(List.of("127.0.0.1"), DEFAULT_API_PORT, DEFAULT_BRIDGE_PORT, Duration.ofSeconds(15),
-                    Duration.ofSeconds(30), Duration.ofMillis(250));
+                    Duration.ofSeconds(30), Duration.ofMillis(250), null);
         }
 
         public Options withBind(List<String> addresses) {
-            return new Options(addresses, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll);
+            return new Options(addresses, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, cluster);
         }
 
         public Options withPorts(int api, int bridge) {
-            return new Options(bind, api, bridge, heartbeatTimeout, requestTimeout, journalPoll);
+            return new Options(bind, api, bridge, heartbeatTimeout, requestTimeout, journalPoll, cluster);
         }
 
         public Options withHeartbeatTimeout(Duration timeout) {
-            return new Options(bind, apiPort, bridgePort, timeout, requestTimeout, journalPoll);
+            return new Options(bind, apiPort, bridgePort, timeout, requestTimeout, journalPoll, cluster);
         }
 
         public Options withRequestTimeout(Duration timeout) {
-            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, timeout, journalPoll);
+            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, timeout, journalPoll, cluster);
+        }
+
+        public Options withCluster(ClusterOptions clustering) {
+            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, clustering);
         }
     }
 
@@ -213,6 +228,12 @@ public final class ControllerDaemon {
             lines.add("bridge  " + hostPort(bind, bridgePort()) + "  (agents; mutual TLS, fleet CA certificates only; advertised as "
                     + String.join(", ", bridgeEndpoints()) + ")");
         }
+        ClusterOptions cluster = options.cluster();
+        if (cluster != null) {
+            lines.add("cluster " + cluster.hazelcastAddress() + "  (Hazelcast: the controller network only, it has no TLS; peers "
+                    + String.join(", ", cluster.peers()) + ")");
+            lines.add("peers   " + hostPort(cluster.bind(), cluster.eventBusPort()) + "  (event bus between controllers; mutual TLS, controller-peer CA only)");
+        }
         return lines;
     }
 
@@ -237,8 +258,11 @@ public final class ControllerDaemon {
         private final List<HttpServer> servers = new ArrayList<>();
         private volatile Set<String> revoked = Set.of();
         private volatile int apiPort;
-        /** This controller's leadership epoch, taken at start (one controller: it always leads). */
+        /** A lone controller's leadership epoch, taken at start (it always leads). */
         private volatile long epoch;
+        /** With --cluster, once joined: the cluster, and the election that gives the epoch while this controller leads. */
+        private volatile ControllerCluster cluster;
+        private volatile Leadership leadership;
         private long revocationTimer = -1;
 
         @Override
@@ -248,13 +272,15 @@ public final class ControllerDaemon {
             live = new LiveAgents(journal, options.heartbeatTimeout());
             metrics.gauges(live::connectedCount, journal::size);
             bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked);
-            AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout(), () -> epoch);
+            AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout(), this::actingEpoch);
             SecretStore secrets = new SecretStore(state);
             rollouts = new Rollouts(vertx, state, worker, journal, live, requests, secrets);
-            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints(), rollouts, secrets).router(vertx);
+            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints(), rollouts, secrets,
+                    options.cluster() == null ? ControllerRole.alone(() -> epoch, "https://" + state.advertise()) : new Clustered()).router(vertx);
             RevocationList revocations = state.revocations();
 
-            return worker.call(state::nextEpoch)
+            // clustered: the epoch is the leader lock's fencing token, never the state's counter
+            return (options.cluster() == null ? worker.call(state::nextEpoch) : Future.succeededFuture(0L))
                     .onSuccess(taken -> epoch = taken)
                     .compose(v -> journal.start(vertx, options.journalPoll()))
                     .compose(v -> rollouts.recover())
@@ -273,11 +299,87 @@ public final class ControllerDaemon {
                         }
                         return listening;
                     })
+                    .compose(v -> options.cluster() == null ? Future.succeededFuture() : joinCluster(options.cluster()))
                     .compose(v -> journal.record("controller.started", java.util.Map.of(
                             "epoch", epoch,
+                            "cluster", options.cluster() == null ? "none" : options.cluster().hazelcastAddress(),
                             "api", options.bind().stream().map(h -> hostPort(h, apiPort)).collect(Collectors.joining(", ")),
                             "bridge", options.bind().stream().map(h -> hostPort(h, options.bridgePort())).collect(Collectors.joining(", ")),
                             "certificateSerial", identity.certificate().getSerialNumber().toString(16))));
+        }
+
+        /** The epoch stamped on requests to agents: 0 (nothing is sent) while a clustered controller does not lead. */
+        /** A clean leave: the leader lock is released at once, so another controller leads without waiting for a timeout. */
+        private Future<Void> leaveCluster() {
+            Leadership elected = leadership;
+            ControllerCluster joined = cluster;
+            Future<Void> stopped = elected == null ? Future.succeededFuture() : Future.fromCompletionStage(elected.stop().toCompletionStage(), context);
+            return stopped.recover(f -> Future.succeededFuture())
+                    .compose(v -> joined == null ? Future.succeededFuture() : Future.fromCompletionStage(joined.close().toCompletionStage(), context))
+                    .recover(f -> Future.succeededFuture());
+        }
+
+        private long actingEpoch() {
+            if (options.cluster() == null) {
+                return epoch;
+            }
+            Leadership current = leadership;
+            return current == null ? 0 : current.epoch();
+        }
+
+        /** Joins the cluster (on its own clustered Vert.x), then competes for leadership; completes here. */
+        private Future<Void> joinCluster(ClusterOptions clustering) {
+            return Future.fromCompletionStage(ControllerCluster.start(clustering).toCompletionStage(), context)
+                    .recover(failure -> Future.failedFuture(new IllegalStateException("cannot join the controller cluster at "
+                            + clustering.hazelcastAddress() + ": " + describe(failure), failure)))
+                    .compose(joined -> {
+                        cluster = joined;
+                        // taking the CP lock's proxy may wait on the cluster: off the event loop
+                        return vertx.executeBlocking(() -> Leadership.compete(joined));
+                    })
+                    .map(elected -> {
+                        leadership = elected.onChange(change -> context.runOnContext(v -> leadershipChanged(change)));
+                        return null;
+                    });
+        }
+
+        private void leadershipChanged(LeadershipChange change) {
+            if (change.leader()) {
+                journal.record("controller.elected", java.util.Map.of("epoch", change.epoch(), "cluster", options.cluster().hazelcastAddress()));
+                return;
+            }
+            String why = "this controller lost the leadership (epoch " + change.epoch() + ": " + change.reason()
+                    + "); the new leader does not take this rollout over yet (issue 9, a later step): fleet rollout resume or undo on the leader";
+            Optional<RolloutRecord> stopped = rollouts.leadershipLost(why);
+            java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("epoch", change.epoch());
+            fields.put("reason", change.reason());
+            stopped.ifPresent(r -> fields.put("rollout", r.id()));
+            journal.record("controller.deposed", fields);
+        }
+
+        /** A clustered controller's role: it acts only while it leads; the view comes from the cluster. */
+        private final class Clustered implements ControllerRole {
+            @Override
+            public Future<Optional<String>> refusal() {
+                Leadership current = leadership;
+                if (current != null && current.isLeader()) {
+                    return Future.succeededFuture(Optional.empty());
+                }
+                return controllers().map(view -> Optional.of(view.leader()
+                        .map(leader -> "this controller follows; the leader is " + (leader.api() == null ? leader.address() : leader.api()))
+                        .orElse("this controller follows, and no controller leads yet (the cluster elects one once three controllers are up)")));
+            }
+
+            @Override
+            public Future<ClusterView> controllers() {
+                Leadership current = leadership;
+                if (current == null) {   // not joined yet: itself alone, leading nothing
+                    ClusterOptions own = options.cluster();
+                    return Future.succeededFuture(new ClusterView(0, List.of(new ControllerMember("", own.hazelcastAddress(), own.api(), true, false, 0))));
+                }
+                return Future.fromCompletionStage(current.view().toCompletionStage(), context);
+            }
         }
 
         private Future<HttpServer> listenApi(Router router, String host) {
@@ -311,7 +413,8 @@ public final class ControllerDaemon {
                 vertx.cancelTimer(revocationTimer);
             }
             live.stop();
-            return journal.record("controller.stopped", java.util.Map.of())
+            return leaveCluster()
+                    .compose(v -> journal.record("controller.stopped", java.util.Map.of()))
                     .recover(failure -> Future.succeededFuture())
                     .compose(v -> {
                         journal.stop();

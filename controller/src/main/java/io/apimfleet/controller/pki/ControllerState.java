@@ -42,6 +42,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  *   master.key             32 random bytes: the AES-256 key of {@link #secrets()}
  *   ca/fleet-ca.crt .key   fleet CA, EC P-256, 10 years: agent and admin identities
  *   ca/product-ca.crt .key product CA, RSA 3072, 10 years: API-M certificates
+ *   ca/controller-peer-ca.crt .key  controller-peer CA, EC P-256, 10 years: controllers' certificates
+ *                          on the event bus between controllers (never an agent's or the admin's)
  *   ca/issued.json         every serial each CA has signed (keeps them unique)
  *   admin/admin.crt .key   the CLI's client certificate (CN=fleet-admin, clientAuth, 2 years)
  *   admin/ca.crt           the fleet CA, for the CLI to trust the controller
@@ -50,8 +52,9 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  *   revoked.json           revoked agent certificate serials
  *   journal/events.ndjson  one JSON event per line; never a secret
  * </pre>
- * Every directory is 0700 and every file 0600. The only private keys here are the two CAs' and
- * the admin's; nodes' keys never reach the controller.
+ * Every directory is 0700 and every file 0600. The only private keys here are the three CAs' and
+ * the admin's; nodes' keys never reach the controller. A state made before the controller-peer
+ * CA existed gets it the first time {@link #peerCa()} is asked for.
  */
 public final class ControllerState {
     public static final int DEFAULT_PORT = 7443;
@@ -81,12 +84,14 @@ public final class ControllerState {
     private final CertificateAuthority fleetCa;
     private final CertificateAuthority productCa;
     private final SecretBox secrets;
+    private final CertificateAuthority.SerialLedger ledger = this::issueUnique;
+    // guarded by this; null until made or read (states older than the controller-peer CA have none)
+    private CertificateAuthority peerCa;
 
     private ControllerState(Path dir, Config config, CertKey fleet, CertKey product, SecretBox secrets) {
         this.dir = dir;
         this.config = config;
         this.secrets = secrets;
-        CertificateAuthority.SerialLedger ledger = this::issueUnique;
         this.fleetCa = new CertificateAuthority("fleet", fleet.certificate(), fleet.key(), ledger);
         this.productCa = new CertificateAuthority("product", product.certificate(), product.key(), ledger);
     }
@@ -165,13 +170,15 @@ public final class ControllerState {
         writePrivatePem(root.resolve(FLEET_CA_KEY), fleetKeys.getPrivate());
         writePrivatePem(root.resolve(PRODUCT_CA_CRT), productCert);
         writePrivatePem(root.resolve(PRODUCT_CA_KEY), productKeys.getPrivate());
+        IssuedEntry peerEntry = createPeerCa(root, fleetId, now);
         byte[] master = SecretBox.newMasterKey();
         SecureFiles.writePrivate(root.resolve(MASTER_KEY), master);
         SecretBox box = new SecretBox(master);
         java.util.Arrays.fill(master, (byte) 0);
         StateJson.write(root.resolve(ISSUED), new IssuedFile(1, List.of(
                 new IssuedEntry("fleet", fleetSerial.toString(16), fleetCert.getSubjectX500Principal().getName(), fleetCert.getNotAfter().toInstant(), now),
-                new IssuedEntry("product", productSerial.toString(16), productCert.getSubjectX500Principal().getName(), productCert.getNotAfter().toInstant(), now))));
+                new IssuedEntry("product", productSerial.toString(16), productCert.getSubjectX500Principal().getName(), productCert.getNotAfter().toInstant(), now),
+                peerEntry)));
 
         Config config = new Config(1, advertise, now, fleetId);
         ControllerState state = new ControllerState(root, config,
@@ -237,6 +244,30 @@ public final class ControllerState {
 
     public CertificateAuthority productCa() {
         return productCa;
+    }
+
+    /**
+     * The controller-peer CA: its own root (not the fleet CA), signing only controllers'
+     * certificates for the event bus between controllers, so an agent's or the admin's
+     * certificate is never accepted there. Made here, under the state's lock, for a state that
+     * predates it; its key stays in {@code ca/controller-peer-ca.key} (0600).
+     */
+    public synchronized CertificateAuthority peerCa() {
+        if (peerCa == null) {
+            CertKey read = locked(() -> {
+                if (!Files.exists(dir.resolve(PEER_CA_CRT))) {   // written after its key: present means complete
+                    IssuedEntry entry = createPeerCa(dir, config.fleetId(), Instant.now());
+                    IssuedLedger.record(dir.resolve(ISSUED), entry);
+                }
+                try {
+                    return new CertKey(Pem.readCertificate(dir.resolve(PEER_CA_CRT)), Pem.readPrivateKey(dir.resolve(PEER_CA_KEY)));
+                } catch (UncheckedIOException | IllegalArgumentException e) {
+                    throw new ControllerStateException("the controller-peer CA in " + dir + " is damaged: " + e.getMessage(), e);
+                }
+            });
+            peerCa = new CertificateAuthority(PEER_CA_NAME, read.certificate(), read.key(), ledger);
+        }
+        return peerCa;
     }
 
     public SecretBox secrets() {
@@ -394,6 +425,9 @@ public final class ControllerState {
     static final String FLEET_CA_KEY = "ca/fleet-ca.key";
     static final String PRODUCT_CA_CRT = "ca/product-ca.crt";
     static final String PRODUCT_CA_KEY = "ca/product-ca.key";
+    static final String PEER_CA_CRT = "ca/controller-peer-ca.crt";
+    static final String PEER_CA_KEY = "ca/controller-peer-ca.key";
+    static final String PEER_CA_NAME = "controller-peer";
     static final String ISSUED = "ca/issued.json";
     static final String ADMIN_CRT = "admin/admin.crt";
     static final String ADMIN_KEY = "admin/admin.key";
@@ -443,6 +477,18 @@ public final class ControllerState {
         } catch (IOException e) {
             return "localhost";
         }
+    }
+
+    /** Writes a new controller-peer CA's certificate and key into {@code root}; returns its ledger entry. */
+    private static IssuedEntry createPeerCa(Path root, String fleetId, Instant now) {
+        KeyPair keys = Keys.ecP256();
+        BigInteger serial = CertificateAuthority.randomSerial();
+        X509Certificate certificate = CertificateAuthority.selfSigned(keys, caName("apim-fleet controller-peer CA " + fleetId), serial, now, CA_VALIDITY);
+        // the key first: a certificate without its key would read as a damaged state
+        writePrivatePem(root.resolve(PEER_CA_KEY), keys.getPrivate());
+        writePrivatePem(root.resolve(PEER_CA_CRT), certificate);
+        return new IssuedEntry(PEER_CA_NAME, serial.toString(16), certificate.getSubjectX500Principal().getName(),
+                certificate.getNotAfter().toInstant(), now);
     }
 
     private static X500Name caName(String commonName) {

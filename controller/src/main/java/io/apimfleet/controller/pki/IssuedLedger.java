@@ -34,6 +34,11 @@ final class IssuedLedger {
         return certificate;
     }
 
+    /** Under the state's lock: records a certificate signed outside {@link #issueUnique} (a new root). */
+    static void record(Path file, ControllerState.IssuedEntry entry) {
+        ledger(file).put(entry);
+    }
+
     /** Every entry, oldest first. */
     static List<ControllerState.IssuedEntry> entries(Path file) {
         return ledger(file).read();

@@ -1,6 +1,9 @@
 package io.apimfleet.controller.registry;
 
-/** A request to an agent that got no usable answer: the agent is not connected, did not answer in time, or failed. */
+/**
+ * A request to an agent that got no usable answer: the agent is not connected, did not answer in
+ * time, or failed; or it was never sent, because this controller does not lead.
+ */
 public final class AgentRequestFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -10,7 +13,9 @@ public final class AgentRequestFailed extends RuntimeException {
         /** It did not answer within the request timeout. */
         TIMEOUT("timeout"),
         /** It answered with a failure, or with something that is not an AgentReply. */
-        FAILED("failed");
+        FAILED("failed"),
+        /** Not sent: this controller of a cluster does not lead (only the leader acts on agents). */
+        NOT_LEADER("not-leader");
 
         private final String code;
 

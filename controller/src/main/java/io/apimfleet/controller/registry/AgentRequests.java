@@ -32,7 +32,10 @@ public final class AgentRequests {
     private final LongSupplier epoch;
     static final Duration PRODUCT_TIMEOUT = Duration.ofSeconds(90);
 
-    /** @param epoch the leadership epoch under which this controller acts, read at each request */
+    /**
+     * @param epoch the leadership epoch under which this controller acts, read at each request; 0
+     *              while it must not act (a clustered controller that does not lead): nothing is sent
+     */
     public AgentRequests(EventBus eventBus, LiveAgents live, FleetMetrics metrics, Duration timeout, LongSupplier epoch) {
         this.eventBus = eventBus;
         this.live = live;
@@ -59,6 +62,12 @@ public final class AgentRequests {
     public Future<AgentReply> request(String node, AgentRequest request) {
         long started = System.nanoTime();
         String kind = request.kind().name().toLowerCase(Locale.ROOT);
+        long actingEpoch = epoch.getAsLong();
+        if (actingEpoch <= 0) {
+            // a clustered controller that does not lead (or no longer does) must not act on a host
+            return finish(request, started, Future.failedFuture(new AgentRequestFailed(AgentRequestFailed.Reason.NOT_LEADER,
+                    "this controller does not lead its controller cluster: it sends nothing to agent " + node)));
+        }
         if (!live.isConnected(node)) {
             return finish(request, started, Future.failedFuture(new AgentRequestFailed(AgentRequestFailed.Reason.NOT_CONNECTED,
                     "agent " + node + " is not connected (no heartbeat in the last " + human(live.timeout()) + ")")));
@@ -71,7 +80,7 @@ public final class AgentRequests {
         }
         Duration within = timeoutFor(request.kind());
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(within.toMillis()).addHeader(Addresses.KIND, request.kind().name())
-                .addHeader(Addresses.EPOCH, Long.toString(epoch.getAsLong()));
+                .addHeader(Addresses.EPOCH, Long.toString(actingEpoch));
         Future<AgentReply> reply = eventBus.<Object>request(Addresses.commands(node), body, options)
                 .transform(result -> {
                     if (result.succeeded()) {

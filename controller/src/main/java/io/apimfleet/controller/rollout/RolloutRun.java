@@ -99,6 +99,8 @@ final class RolloutRun {
     private final Undo undo;
     private RolloutRecord record;
     private boolean aborted;
+    /** Why it was stopped from outside (this controller lost the leadership); null for an abort asked for. */
+    private String stoppedBecause;
     private Promise<Void> resumed;
     /** Whether the load balancer was told to take every fronted node back in rotation (once, before the first drain). */
     private boolean restored;
@@ -128,6 +130,12 @@ final class RolloutRun {
     void abort() {
         aborted = true;
         resume();   // a paused rollout wakes up to end
+    }
+
+    /** Aborts, and the record's reason starts with {@code why}. */
+    void abort(String why) {
+        stoppedBecause = why;
+        abort();
     }
 
     /** Holds the rollout before its next batch: nodes mid-flight finish their step first. */
@@ -443,6 +451,9 @@ final class RolloutRun {
         String state = outcome.succeeded() ? RolloutRecord.SUCCEEDED : aborted ? RolloutRecord.ABORTED : RolloutRecord.FAILED;
         String reason = outcome.succeeded() ? (changed.isEmpty() ? "no changes: every node already matched this spec" : null)
                 : outcome.cause().getMessage();
+        if (stoppedBecause != null && outcome.failed()) {
+            reason = stoppedBecause + (reason == null ? "" : " (" + reason + ")");
+        }
         for (Phase phase : record.phases()) {
             phase.nodes().forEach(n -> steps.putIfAbsent(n, "not-reached"));
         }

@@ -317,6 +317,21 @@ public final class Rollouts {
         return Optional.of(run.record());
     }
 
+    /**
+     * This controller stopped leading: the running rollout acts no more (requests to agents are
+     * refused from now on, see {@code AgentRequests}) and ends aborted with {@code why} as its
+     * reason. Nothing takes it over yet (a later step of issue 9: the new leader resumes it from
+     * the journal); until then, fleet rollout resume or undo on the leader.
+     */
+    public Optional<RolloutRecord> leadershipLost(String why) {
+        RolloutRun run = running;
+        if (run == null) {
+            return Optional.empty();
+        }
+        run.abort(why);
+        return Optional.of(run.record());
+    }
+
     public Optional<RolloutRecord> current() {
         RolloutRun run = running;
         return run == null ? Optional.empty() : Optional.of(run.record());

@@ -215,4 +215,51 @@ class ControllerCliTest {
         assertThat(exit.get(15, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("fleet controller: stopped");
     }
+
+    @Test
+    void controllersListsTheLoneControllerAsItsOwnLeaderWithItsEpoch() throws Exception {
+        controller = RunningController.start(tmp);
+
+        FleetRun table = fleet("controllers");
+        FleetRun json = fleet("controllers", "--output", "json");
+
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.outLines().get(0)).contains("NAME", "CLUSTER-ADDRESS", "API", "ROLE", "EPOCH");
+        assertThat(table.out()).contains("(lone)", "https://" + controller.state().advertise(), "leader");
+        JsonNode view = Json.mapper().readTree(json.out());
+        long epoch = view.get("epoch").asLong();
+        assertThat(epoch).isPositive();
+        assertThat(view.get("members")).hasSize(1);
+        assertThat(view.get("members").get(0).get("leader").asBoolean()).isTrue();
+        assertThat(view.get("members").get(0).get("epoch").asLong()).isEqualTo(epoch);
+    }
+
+    @Test
+    void controllerRunNamesTheClusterOptionThatIsMissingOrBad() {
+        String state = TestStates.fresh(tmp).dir().toString();
+        String[][] cases = {
+                {"--cluster-bind", "--cluster", "--peers", "127.0.0.70:7445"},
+                {"--peers", "--cluster", "--cluster-bind", "127.0.0.70"},
+                {"--cluster-bind", "--cluster", "--cluster-bind", "0.0.0.0", "--peers", "127.0.0.70:7445"},
+                {"--cluster-bind", "--cluster", "--cluster-bind", "controller-1", "--peers", "127.0.0.70:7445"},
+                {"--peers", "--cluster", "--cluster-bind", "127.0.0.70", "--peers", "127.0.0.71"},
+                {"--peers", "--cluster", "--cluster-bind", "127.0.0.70", "--peers", "127.0.0.71:70000"},
+                {"--cluster-port", "--cluster", "--cluster-bind", "127.0.0.70", "--peers", "127.0.0.70:7445", "--cluster-port", "65535"},
+                {"--api-port", "--cluster", "--cluster-bind", "127.0.0.70", "--peers", "127.0.0.70:7445", "--api-port", "0"},
+                {"--peers needs --cluster", "--peers", "127.0.0.70:7445"},
+        };
+        for (String[] c : cases) {
+            String[] args = new String[c.length + 1];
+            args[0] = "controller";
+            args[1] = "run";
+            System.arraycopy(c, 1, args, 2, c.length - 1);
+            String[] withState = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--state", state))
+                    .toArray(String[]::new);
+
+            FleetRun run = FleetRun.of(withState);
+
+            assertThat(run.exitCode()).as(String.join(" ", withState) + ": " + run.err()).isEqualTo(2);
+            assertThat(run.err()).as(String.join(" ", withState)).contains(c[0]);
+        }
+    }
 }

@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
@@ -41,12 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three controllers in this JVM on 127.0.0.70, .71 and .72, started once for the class (none of
  * these tests stops a member): cluster forming, one leader, the TLS event bus between them, a
- * fourth member with a certificate from another CA, and the bound addresses.
+ * fourth member with an agent's certificate (the same state's fleet CA, not its controller-peer
+ * CA), agent and admin certificates at the event-bus port, and the bound addresses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControllerClusterTest {
     private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
-    private static final String ROGUE_IP = "127.0.0.73";
+    /** The rogue shares the third member's address, on ports of its own (only .70 to .72 are ours). */
+    private static final String ROGUE_IP = IPS[2];
 
     @TempDir
     static Path dir;
@@ -145,7 +148,7 @@ class ControllerClusterTest {
     }
 
     @Test
-    void aMemberWithACertificateFromAnotherCaCannotSendOnTheEventBus() {
+    void aMemberWithAnAgentCertificateCannotSendOnTheEventBus() {
         Queue<String> received = new ConcurrentLinkedQueue<>();
         Vertx receiver = members.get(1).vertx();
         MessageConsumer<String> consumer = receiver.eventBus().<String>consumer("test.d.in", m -> {
@@ -181,7 +184,7 @@ class ControllerClusterTest {
     }
 
     @Test
-    void aMemberWithACertificateFromAnotherCaReceivesNothingFromTheEventBus() {
+    void aMemberWithAnAgentCertificateReceivesNothingFromTheEventBus() {
         ControllerCluster rogue = startRogue();
         try {
             Queue<String> received = new ConcurrentLinkedQueue<>();
@@ -211,11 +214,21 @@ class ControllerClusterTest {
     }
 
     @Test
-    void aTlsClientWithACertificateFromAnotherCaIsRefusedByTheEventBusPort() {
+    void anAgentCertificateFromTheFleetCaIsRefusedByTheEventBusPort() {
+        assertRefusedAtTheEventBusPort("agent km1 (fleet CA)", certs.agent("km1", IPS[0]));
+    }
+
+    @Test
+    void theAdminCertificateIsRefusedByTheEventBusPort() {
+        assertRefusedAtTheEventBusPort("admin (fleet CA)", certs.admin());
+    }
+
+    /** A TLS client with {@code identity} gets no connection to a controller's event-bus port. */
+    private void assertRefusedAtTheEventBusPort(String who, KeyCertOptions identity) {
         ControllerCluster target = members.get(1);
         Vertx vertx = members.get(0).vertx();
         NetClient client = vertx.createNetClient(new NetClientOptions().setSsl(true)
-                .setKeyCertOptions(certs.agent("km1", IPS[0]))
+                .setKeyCertOptions(identity)
                 .setTrustOptions(certs.peerTrust())
                 .setHostnameVerificationAlgorithm("HTTPS") // the server's certificate names 127.0.0.71: only the client is at fault
                 .setConnectTimeout(5000));
@@ -237,7 +250,7 @@ class ControllerClusterTest {
                     });
             await().atMost(Duration.ofSeconds(15)).until(closed::get);
             System.out.println("[cluster] connect " + (connecting.succeeded() ? "succeeded (TLS 1.3), then the socket closed" : "failed"));
-            System.out.println("[cluster] agent certificate at the event bus port: " + failure.get());
+            System.out.println("[cluster] " + who + " certificate at the event bus port: " + failure.get());
             assertNotNull(failure.get(), "the connection closed without an SSL failure");
             assertInstanceOf(SSLException.class, rootOrSsl(failure.get()), String.valueOf(failure.get()));
         } finally {

@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cluster;
 
+import io.apimfleet.controller.pki.CertificateAuthority;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.KeyPurpose;
 import io.apimfleet.controller.pki.Keys;
@@ -11,56 +12,57 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
- * Certificates for the cluster tests. The controller-peer CA is stood in for by the fleet CA of
- * a state of its own (the pki package has no controller-peer CA yet); the "agent" CA is the fleet
- * CA of another, unrelated state. Both issue the same kind of certificate (EC P-256, server and
- * client TLS, IP SAN), so only the issuing CA tells them apart.
+ * Certificates for the cluster tests, all from one controller state: controllers' from its
+ * controller-peer CA ({@link ControllerState#peerCa()}); an agent's from its fleet CA, as
+ * enrollment issues them; and the admin certificate {@code fleet init} wrote. All are EC P-256
+ * and the agent's is issued for the same address as a controller's, so only the issuing CA tells
+ * a controller apart.
  */
 final class PeerCertificates {
-    private final ControllerState peerCa;
-    private final ControllerState agentCa;
+    private final ControllerState state;
 
-    private PeerCertificates(ControllerState peerCa, ControllerState agentCa) {
-        this.peerCa = peerCa;
-        this.agentCa = agentCa;
+    private PeerCertificates(ControllerState state) {
+        this.state = state;
     }
 
     static PeerCertificates create(Path dir) {
-        return new PeerCertificates(ControllerState.init(dir.resolve("controller-peer-ca"), "controllers.test:7443"),
-                ControllerState.init(dir.resolve("agent-ca"), "agents.test:7443"));
+        return new PeerCertificates(ControllerState.init(dir.resolve("controller-state"), "controllers.test:7443"));
     }
 
     /** A controller's identity from the controller-peer CA. */
     KeyCertOptions controller(String ip) {
-        return identity(peerCa, "apim-fleet controller " + ip, ip);
+        return PeerIdentity.issue(state, ip, Instant.now()).keyCert();
     }
 
-    /** An agent's identity from the other CA, for the same address. */
+    /** An agent's identity from the same state's fleet CA, for the same address. */
     KeyCertOptions agent(String name, String ip) {
-        return identity(agentCa, name, ip);
+        return pem(state.fleetCa(), name, ip).options();
+    }
+
+    /** The admin client certificate of the same state ({@code admin/admin.crt} and its key). */
+    KeyCertOptions admin() {
+        return new PemKeyCertOptions().setKeyPath(state.dir().resolve("admin/admin.key").toString())
+                .setCertPath(state.dir().resolve("admin/admin.crt").toString());
     }
 
     TrustOptions peerTrust() {
-        return PeerTls.trust(peerCa.fleetCa().certificate());
-    }
-
-    X509Certificate peerCaCertificate() {
-        return peerCa.fleetCa().certificate();
+        return PeerTls.trust(state.peerCa().certificate());
     }
 
     /** A controller's key and chain (leaf, then CA) as PEM, for a member in another process. */
     Pem controllerPem(String ip) {
-        return pem(peerCa, "apim-fleet controller " + ip, ip);
+        return pem(state.peerCa(), "apim-fleet controller " + ip, ip);
     }
 
     String peerCaPem() {
-        return io.apimfleet.controller.pki.Pem.write(peerCa.fleetCa().certificate());
+        return io.apimfleet.controller.pki.Pem.write(state.peerCa().certificate());
     }
 
     record Pem(String key, String chain) {
@@ -69,17 +71,13 @@ final class PeerCertificates {
         }
     }
 
-    private static KeyCertOptions identity(ControllerState ca, String cn, String ip) {
-        return pem(ca, cn, ip).options();
-    }
-
-    private static Pem pem(ControllerState ca, String cn, String ip) {
+    private static Pem pem(CertificateAuthority ca, String cn, String ip) {
         KeyPair keys = Keys.ecP256();
-        X509Certificate certificate = ca.fleetCa().issue(keys.getPublic(),
+        X509Certificate certificate = ca.issue(keys.getPublic(),
                 new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build(),
                 new GeneralNames(new GeneralName(GeneralName.iPAddress, ip)),
                 Duration.ofDays(1), KeyPurpose.SERVER_AND_CLIENT_TLS);
         return new Pem(io.apimfleet.controller.pki.Pem.write(keys.getPrivate()),
-                io.apimfleet.controller.pki.Pem.write(certificate) + io.apimfleet.controller.pki.Pem.write(ca.fleetCa().certificate()));
+                io.apimfleet.controller.pki.Pem.write(certificate) + io.apimfleet.controller.pki.Pem.write(ca.certificate()));
     }
 }

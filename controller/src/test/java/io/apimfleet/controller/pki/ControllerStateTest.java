@@ -38,7 +38,7 @@ class ControllerStateTest {
     void initCreatesTheDocumentedLayout() {
         Path dir = initialised.dir();
         assertThat(List.of("config.json", "master.key", "ca/fleet-ca.crt", "ca/fleet-ca.key", "ca/product-ca.crt",
-                "ca/product-ca.key", "admin/admin.crt", "admin/admin.key", "admin/ca.crt", "tokens.json", "agents.json",
+                "ca/product-ca.key", "ca/controller-peer-ca.crt", "ca/controller-peer-ca.key", "admin/admin.crt", "admin/admin.key", "admin/ca.crt", "tokens.json", "agents.json",
                 "revoked.json", "journal/events.ndjson"))
                 .allSatisfy(file -> assertThat(dir.resolve(file)).isRegularFile());
         assertThat(dir.resolve("master.key")).hasSize(32);
@@ -66,6 +66,33 @@ class ControllerStateTest {
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.toList()).containsExactly(dir.resolve("notes.txt"));
         }
+    }
+
+    @Test
+    void theControllerPeerCaIsARootOfItsOwnNotTheFleetCa() throws Exception {
+        X509Certificate peer = initialised.peerCa().certificate();
+
+        assertThat(peer.getBasicConstraints()).isGreaterThanOrEqualTo(0);
+        peer.verify(peer.getPublicKey());
+        assertThat(peer.getSubjectX500Principal()).isNotEqualTo(initialised.fleetCa().certificate().getSubjectX500Principal());
+        assertThat(peer.getPublicKey()).isNotEqualTo(initialised.fleetCa().certificate().getPublicKey());
+        assertThat(peer.getSubjectX500Principal().getName()).contains("controller-peer CA " + initialised.fleetId());
+        assertThat(ControllerState.open(initialised.dir()).peerCa().certificate()).isEqualTo(peer);
+    }
+
+    @Test
+    void aStateMadeBeforeTheControllerPeerCaGetsOneWhenAskedAndKeepsIt() throws IOException {
+        ControllerState older = ControllerState.init(tmp.resolve("older"), "ctl.example:7443");
+        Files.delete(older.dir().resolve("ca/controller-peer-ca.crt"));
+        Files.delete(older.dir().resolve("ca/controller-peer-ca.key"));
+
+        X509Certificate made = ControllerState.open(older.dir()).peerCa().certificate();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(older.dir().resolve("ca/controller-peer-ca.key"))))
+                .isEqualTo("rw-------");
+        assertThat(ControllerState.open(older.dir()).peerCa().certificate()).isEqualTo(made);
+        assertThat(IssuedLedger.entries(older.dir().resolve("ca/issued.json")))
+                .anySatisfy(e -> assertThat(e.serial()).isEqualTo(made.getSerialNumber().toString(16)));
     }
 
     @Test

@@ -267,7 +267,7 @@ class EnrollmentTest {
             List<String> withKeys = files.filter(Files::isRegularFile)
                     .filter(f -> read(f).contains("PRIVATE KEY"))
                     .map(f -> state.dir().relativize(f).toString()).sorted().toList();
-            assertThat(withKeys).containsExactly("admin/admin.key", "ca/fleet-ca.key", "ca/product-ca.key");
+            assertThat(withKeys).containsExactly("admin/admin.key", "ca/controller-peer-ca.key", "ca/fleet-ca.key", "ca/product-ca.key");
         }
     }
 

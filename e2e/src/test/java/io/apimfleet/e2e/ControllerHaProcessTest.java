@@ -1,0 +1,235 @@
+package io.apimfleet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.controller.cluster.ClusterView;
+import io.apimfleet.controller.cluster.ControllerMember;
+import io.apimfleet.protocol.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code fleet controller run --cluster} processes of the built distribution on 127.0.0.70,
+ * .71 and .72 (issue 9): one leader, the same view from every member, a follower refusing
+ * leader-only work by naming the leader, and a new leader with a higher epoch after the leader's
+ * SIGKILL. The last test kills the leader, so the order is fixed.
+ *
+ * <p>Interim, until {@code fleet controller join} exists: controllers 2 and 3 run on copies of
+ * controller 1's freshly initialised state directory (same fleet and controller-peer CAs, same
+ * admin certificate), made before any of them started.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControllerHaProcessTest {
+    private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
+    private static final Duration START_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration ELECTION_DEADLINE = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+
+    private final List<Member> members = new ArrayList<>();
+
+    /** One controller process and how to reach it. */
+    record Member(String ip, Path state, int apiPort, int clusterPort, Launched process) {
+        URI api() {
+            return URI.create("https://" + ip + ":" + apiPort);
+        }
+
+        String clusterAddress() {
+            return ip + ":" + clusterPort;
+        }
+
+        ClusterView view() {
+            return ControllerClient.admin(state, api()).controllers();
+        }
+    }
+
+    @BeforeAll
+    void startThreeControllers() throws IOException {
+        Path first = dir.resolve("controller-1");
+        Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", first.toString(), "--advertise", IPS[0] + ":7443");
+        List<Path> states = new ArrayList<>(List.of(first));
+        for (int i = 2; i <= IPS.length; i++) {
+            states.add(copy(first, dir.resolve("controller-" + i)));   // interim: no fleet controller join yet
+        }
+        int[] apiPorts = new int[IPS.length];
+        int[] clusterPorts = new int[IPS.length];
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < IPS.length; i++) {
+            apiPorts[i] = freePort(IPS[i]);
+            clusterPorts[i] = freePortPair(IPS[i]);
+            peers.add(IPS[i] + ":" + clusterPorts[i]);
+        }
+        for (int i = 0; i < IPS.length; i++) {
+            Launched process = Launched.start(dir.resolve("logs/controller-" + (i + 1) + ".log"), "fleet", "controller", "run",
+                    "--state", states.get(i).toString(), "--bind", IPS[i], "--api-port", Integer.toString(apiPorts[i]),
+                    "--bridge-port", Integer.toString(freePort(IPS[i])),
+                    "--cluster", "--cluster-bind", IPS[i], "--cluster-port", Integer.toString(clusterPorts[i]),
+                    "--peers", String.join(",", peers));
+            members.add(new Member(IPS[i], states.get(i), apiPorts[i], clusterPorts[i], process));
+        }
+        long start = System.nanoTime();
+        for (Member member : members) {
+            await().atMost(START_DEADLINE).until(() -> member.process().output().contains("running;") || !member.process().process().isAlive());
+            assertThat(member.process().process().isAlive()).as(member.process().output()).isTrue();
+        }
+        System.out.printf("[ha] three controllers running in %d ms%n", millisSince(start));
+    }
+
+    @AfterAll
+    void stopEveryController() {
+        members.forEach(m -> m.process().close());
+    }
+
+    @Test
+    @Order(1)
+    void exactlyOneControllerLeads() {
+        long start = System.nanoTime();
+        Member leader = awaitLeader(members, 0);
+        System.out.printf("[ha] leader %s (epoch %d) %d ms after all were running%n", leader.ip(), leader.view().epoch(), millisSince(start));
+
+        for (Member member : members) {
+            ClusterView view = member.view();
+            assertThat(view.members().stream().filter(ControllerMember::leader)).as(member.ip() + ": " + view).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void fleetControllersListsTheThreeMembersAndTheSameLeaderFromEveryMember() throws IOException {
+        Member leader = awaitLeader(members, 0);
+        for (Member member : members) {
+            String json = Launched.run(dir.resolve("logs/controllers-" + member.ip() + ".log"), "fleet", "controllers",
+                    "--state", member.state().toString(), "--controller", member.api().toString(), "--output", "json");
+            JsonNode view = Json.mapper().readTree(json.substring(json.indexOf('{')));
+            List<String> addresses = new ArrayList<>();
+            List<String> leaders = new ArrayList<>();
+            view.get("members").forEach(m -> {
+                addresses.add(m.get("address").asText());
+                if (m.get("leader").asBoolean()) {
+                    leaders.add(m.get("api").asText());
+                }
+            });
+            assertThat(addresses).as(member.ip()).containsExactlyInAnyOrderElementsOf(members.stream().map(Member::clusterAddress).toList());
+            assertThat(leaders).as(member.ip()).containsExactly(leader.api().toString());
+            assertThat(view.get("epoch").asLong()).isPositive();
+
+            String table = Launched.run(dir.resolve("logs/controllers-table-" + member.ip() + ".log"), "fleet", "controllers",
+                    "--state", member.state().toString(), "--controller", member.api().toString());
+            assertThat(table).contains("leader " + leader.clusterAddress());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aRolloutCallOnAFollowerIsRefusedNamingTheLeaderAndExits5() throws InterruptedException {
+        Member leader = awaitLeader(members, 0);
+        Member follower = members.stream().filter(m -> m != leader).findFirst().orElseThrow();
+
+        try (Launched resume = Launched.start(dir.resolve("logs/resume-on-follower.log"), "fleet", "rollout", "resume",
+                "--state", follower.state().toString(), "--controller", follower.api().toString())) {
+            assertThat(resume.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            System.out.println("[ha] fleet rollout resume on the follower " + follower.ip() + ": " + resume.output().strip());
+            assertThat(resume.process().exitValue()).as(resume.output()).isEqualTo(5);
+            assertThat(resume.output()).contains("this controller follows; the leader is " + leader.api());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void afterTheLeadersSigkillAnotherControllerLeadsWithAHigherEpoch() throws InterruptedException {
+        Member leader = awaitLeader(members, 0);
+        long epoch = leader.view().epoch();
+        List<Member> survivors = members.stream().filter(m -> m != leader).toList();
+
+        long start = System.nanoTime();
+        leader.process().process().destroyForcibly();   // SIGKILL: no clean leave, the lock goes when its session expires
+        assertThat(leader.process().process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Member next = awaitLeader(survivors, epoch);
+        long took = millisSince(start);
+
+        ClusterView view = next.view();
+        System.out.printf("[ha] leader %s SIGKILLed (epoch %d); %s leads (epoch %d) %d ms later%n", leader.ip(), epoch, next.ip(), view.epoch(), took);
+        assertThat(next).isNotEqualTo(leader);
+        assertThat(view.epoch()).isGreaterThan(epoch);
+        for (Member survivor : survivors) {
+            assertThat(survivor.view().leader().map(ControllerMember::api)).as(survivor.ip()).contains(next.api().toString());
+        }
+    }
+
+    /** Waits until every member of {@code asked} names the same leader among them, with an epoch above {@code above}. */
+    private static Member awaitLeader(List<Member> asked, long above) {
+        return await().atMost(ELECTION_DEADLINE).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> agreedLeader(asked, above), Optional::isPresent).orElseThrow();
+    }
+
+    private static Optional<Member> agreedLeader(List<Member> asked, long above) {
+        List<String> named = asked.stream().map(m -> m.view().leader().filter(l -> l.epoch() > above).map(ControllerMember::api).orElse("")).distinct().toList();
+        if (named.size() != 1 || named.get(0).isEmpty()) {
+            return Optional.empty();
+        }
+        return asked.stream().filter(m -> m.api().toString().equals(named.get(0))).findFirst();
+    }
+
+    /** A copy of a state directory, modes kept (every file 0600, every directory 0700). */
+    private static Path copy(Path from, Path to) {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort(String ip) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A port N on {@code ip} with N+1 free too (Hazelcast and the event bus between controllers). */
+    private static int freePortPair(String ip) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freePort(ip);
+            if (port < 65535) {
+                try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getByName(ip))) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no two consecutive free ports on " + ip);
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}
