@@ -504,16 +504,21 @@ GOALS=$BENCH_DIR/goals.md
 T_TOTAL=$(elapsed)
 cluster_down
 trap - EXIT
-if [ "$(echo $ONLY)" = scale ] && [ -f "$OUT" ]; then
-  # Only the scale section ran: rewrite its own parts of the existing page, keep every other figure.
-  python3 - "$OUT" "$SCALE_BLOCK" "$BENCH/notes.md" "$SCALE_GOALS" <<'PY'
+# partial_rewrite SECTION BLOCK_FILE GOAL_ROWS: when only SECTION ran, rewrite its block (between its
+# markers) of the existing page, its goal rows and the notes from bench/notes.md; keep every other figure.
+partial_rewrite() {
+  python3 - "$OUT" "$1" "$2" "$BENCH/notes.md" "$3" <<'PY'
 import re, sys
-out, block_file, notes_file, goals = sys.argv[1:5]
+out, section, block_file, notes_file, goals = sys.argv[1:6]
 page = open(out).read()
 block = open(block_file).read().rstrip("\n") + "\n"
-begin, end = page.find("<!-- scale:begin"), page.find("<!-- scale:end -->")
+begin, end = page.find("<!-- %s:begin" % section), page.find("<!-- %s:end -->" % section)
 if begin >= 0 and end > begin:
-    page = page[:begin] + block + page[end + len("<!-- scale:end -->\n"):]
+    page = page[:begin] + block + page[end + len("<!-- %s:end -->\n" % section):]
+elif section == "footprint":   # a page written before its markers: from the idle table to the last "agent after N applies" line
+    first = re.search(r"^- idle agents \(`fleet-agent run`.*$", page, flags=re.M)
+    last = list(re.finditer(r"^- \S+ agent after \d+ applies.*$\n", page, flags=re.M))
+    page = page[:first.start()] + block + page[last[-1].end():]
 else:
     figures = page.find("## Figures")
     following = page.find("\n## ", figures + 1)
@@ -528,37 +533,16 @@ if first and first in page:
     page = page[:page.index(first)] + notes
 open(out, "w").write(page)
 PY
-  say "updated the scale block, its goal rows and the notes in $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
-  cat "$SCALE_BLOCK"
+  say "updated the $1 block, its goal rows and the notes in $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
+  cat "$2"
+}
+if [ "$(echo $ONLY)" = scale ] && [ -f "$OUT" ]; then
+  partial_rewrite scale "$SCALE_BLOCK" "$SCALE_GOALS"
   exit 0
 fi
 if [ "$(echo $ONLY)" = footprint ] && [ -f "$OUT" ]; then
-  # Only the footprint section ran: rewrite its block, its goal row and the notes; keep every other figure.
-  python3 - "$OUT" "$RESULTS" "$BENCH/notes.md" "$GOALS" <<'PY'
-import re, sys
-out, results, notes_file, goals_file = sys.argv[1:5]
-page = open(out).read()
-res = open(results).read()
-b, e = res.find("<!-- footprint:begin"), res.find("<!-- footprint:end -->")
-block = res[b:e + len("<!-- footprint:end -->")] + "\n"
-begin, end = page.find("<!-- footprint:begin"), page.find("<!-- footprint:end -->")
-if begin >= 0 and end > begin:
-    page = page[:begin] + block + page[end + len("<!-- footprint:end -->\n"):]
-else:   # a page written before the markers: from the idle table to the last "agent after N applies" line
-    first = re.search(r"^- idle agents \(`fleet-agent run`.*$", page, flags=re.M)
-    last = list(re.finditer(r"^- \S+ agent after \d+ applies.*$\n", page, flags=re.M))
-    page = page[:first.start()] + block + page[last[-1].end():]
-for row in open(goals_file).read().splitlines():
-    if row.startswith("| idle agent RSS < 64 MB |"):
-        page = re.sub(r"^\| idle agent RSS < 64 MB \|.*$", lambda m: row, page, count=1, flags=re.M)
-notes = open(notes_file).read()
-first = notes.splitlines()[0] if notes.strip() else None
-if first and first in page:
-    page = page[:page.index(first)] + notes
-open(out, "w").write(page)
-PY
-  say "updated the footprint block, its goal row and the notes in $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
-  sed -n '/^<!-- footprint:begin/,/^<!-- footprint:end -->/p' "$RESULTS"
+  sed -n '/^<!-- footprint:begin/,/^<!-- footprint:end -->/p' "$RESULTS" >"$BENCH_DIR/footprint-block.md"
+  partial_rewrite footprint "$BENCH_DIR/footprint-block.md" "$(grep '^| idle agent RSS < 64 MB |' "$GOALS" || true)"
   exit 0
 fi
 {
