@@ -8,7 +8,7 @@
 #
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
 # BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 300),
-# BENCH_APPLIES (default 1000), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
+# BENCH_APPLIES (default 1000), BENCH_APPLY_SECS (their bound, default 300), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
 # sections: orchestration footprint plan scale), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
 # commit measured, when ROOT is not a git checkout), BENCH_ORCH_BUDGET (seconds into the suite after
 # which no new apply/Ansible pair starts, default 1080).
@@ -86,7 +86,10 @@ trap 'cluster_down' EXIT
 # only read from /proc meanwhile (nothing is sent to them); their heartbeats add about 1% of one
 # core to its timings, on the fleet and the Ansible side alike. Alone, the section waits it out.
 declare -A VARIANT_OPTS VARIANT_ENV
-VARIANTS="launcher previous launcher-all-jars launcher-arena2 launcher-trim launcher-xint launcher-nmt"
+VARIANTS="launcher previous launcher-all-jars launcher-no-xmn launcher-no-cts launcher-arena2 launcher-trim launcher-xint launcher-nmt"
+# the variants that also get the applies (after the idle window), and the time bound of all their applies
+APPLY_VARIANTS="launcher previous launcher-no-xmn launcher-no-cts launcher-xint"
+APPLY_SECS=${BENCH_APPLY_SECS:-300}
 BASE_OPTS=$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$DIST/bin/fleet-agent")
 # the launcher's options before this tuning (and every jar of lib/ on the class path): the reference
 PREVIOUS_OPTS="-Xms8m -Xmx64m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto"
@@ -95,6 +98,11 @@ VARIANT_OPTS[launcher]=$BASE_OPTS
 VARIANT_ENV[launcher]=""
 VARIANT_OPTS[previous]=$PREVIOUS_OPTS
 VARIANT_ENV[previous]="CLASSPATH_JAR="
+# the launcher's options without the 2 MB young generation, and without the raised compile thresholds
+VARIANT_OPTS[launcher-no-xmn]=${BASE_OPTS/ -Xmn2m/}
+VARIANT_ENV[launcher-no-xmn]=""
+VARIANT_OPTS[launcher-no-cts]=${BASE_OPTS/ -XX:CompileThresholdScaling=10/}
+VARIANT_ENV[launcher-no-cts]=""
 VARIANT_OPTS[launcher-all-jars]=$BASE_OPTS
 VARIANT_ENV[launcher-all-jars]="CLASSPATH_JAR="
 # two malloc arenas (not a default: the product the agent starts would inherit the variable)
@@ -320,20 +328,25 @@ if [[ " $ONLY " == *" footprint "* ]]; then
     figure "- where an idle agent's memory goes (launcher options, \`jcmd PID VM.native_memory summary\`, committed MB; RSS counts only the touched part, plus the shared libraries and jars mapped): $(awk '/^-/ && /committed=/ {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/); c=substr($0, RSTART+10, RLENGTH-12); printf "%s%s %.1f", sep, name, c/1024; sep="; "} /^Total:/ {match($0, /committed=[0-9]+KB/); t=substr($0, RSTART+10, RLENGTH-12)} END {printf "; total %.1f", t/1024}' "$BENCH_DIR/nmt.txt")"
   fi
   # 1,000 applies of a small bundle through the controller: POST /v1/nodes/NODE/apply, one file
-  # written with a new content each time (so every apply really stages, backs up and swaps).
-  for v in launcher previous launcher-xint; do
-    node="idle-$v"; lat=$BENCH_DIR/apply-latency-$v.txt; : >"$lat"
-    deadline=$(( $(date +%s) + 75 )); n=0; failed=0
-    for i in $(seq 1 "$APPLIES"); do
-      [ "$(date +%s)" -lt "$deadline" ] || break
+  # written with a new content each time (so every apply really stages, backs up and swaps). One
+  # apply per variant in turn, so each meets the controller in the same state (its JIT warming up).
+  declare -A NAPPLIED NFAILED
+  for v in $APPLY_VARIANTS; do : >"$BENCH_DIR/apply-latency-$v.txt"; NAPPLIED[$v]=0; NFAILED[$v]=0; done
+  deadline=$(( $(date +%s) + APPLY_SECS ))
+  for i in $(seq 1 "$APPLIES"); do
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    for v in $APPLY_VARIANTS; do
+      node="idle-$v"
       body="{\"node\":\"$node\",\"revision\":$i,\"operations\":[{\"op\":\"file.write\",\"path\":\"bench/applied.txt\",\"content\":\"apply $i\\n\",\"base64\":false}]}"
       res=$(api "/v1/nodes/$node/apply" -H 'Content-Type: application/json' -d "$body" -w '\n%{time_total}') || true
-      grep -q '"ok":true' <<<"$res" || { failed=$((failed + 1)); [ "$failed" -gt 3 ] || echo "$res" >>"$BENCH_DIR/apply-failures-$v.txt"; }
-      tail -1 <<<"$res" >>"$lat"; n=$i
+      grep -q '"ok":true' <<<"$res" || { NFAILED[$v]=$((NFAILED[$v] + 1)); [ "${NFAILED[$v]}" -gt 3 ] || echo "$res" >>"$BENCH_DIR/apply-failures-$v.txt"; }
+      tail -1 <<<"$res" >>"$BENCH_DIR/apply-latency-$v.txt"; NAPPLIED[$v]=$i
     done
-    sleep 2
-    r=$(rss_kb "${FP_PID[$v]}")
-    figure "- $v agent after $n applies ($failed failed; bounded at 75 s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
+  done
+  sleep 2
+  for v in $APPLY_VARIANTS; do
+    lat=$BENCH_DIR/apply-latency-$v.txt; r=$(rss_kb "${FP_PID[$v]}")
+    figure "- $v agent after ${NAPPLIED[$v]} applies (${NFAILED[$v]} failed; the variants $APPLY_VARIANTS in turn, bounded at $APPLY_SECS s in all): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
     APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
   done
   echo "<!-- footprint:end -->" >>"$RESULTS"
