@@ -7,8 +7,8 @@
 #   flock /tmp/apim-fleet-build.lock bench/run.sh     # on a shared machine: nobody builds meanwhile
 #
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
-# BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 60),
-# BENCH_APPLIES (default 1000), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
+# BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 300),
+# BENCH_APPLIES (default 1000), BENCH_APPLY_SECS (their bound, default 300), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
 # sections: orchestration footprint plan scale), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
 # commit measured, when ROOT is not a git checkout), BENCH_ORCH_BUDGET (seconds into the suite after
 # which no new apply/Ansible pair starts, default 1080).
@@ -18,6 +18,7 @@
 # simulator's heap, default 3g), BENCH_SCALE_CONTROLLER_OPTS (default: the launcher's options with -Xmx1g).
 # BENCH_ONLY=scale alone rewrites only its own parts of docs/benchmarks.md (its figures between the
 # scale markers, its two goal rows, and the notes from bench/notes.md); the other figures stay.
+# BENCH_ONLY=footprint alike: its block (footprint markers), its goal row and the notes.
 # BENCH_SCALE_FROM=DIR writes the figures of an earlier run's scale/ work folder instead of running again.
 # Nothing here passes or fails: it measures and reports. Every loop is bounded in count and time.
 set -euo pipefail
@@ -25,7 +26,7 @@ ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
 BENCH=$ROOT/bench
 DIST=$ROOT/packaging/target/apim-fleet
 RUNS=${BENCH_RUNS:-5}
-IDLE_SECS=${BENCH_IDLE_SECS:-60}
+IDLE_SECS=${BENCH_IDLE_SECS:-300}
 APPLIES=${BENCH_APPLIES:-1000}
 PLAN_NODES=${BENCH_PLAN_NODES:-50}
 ONLY=${BENCH_ONLY:-orchestration footprint plan scale}
@@ -77,6 +78,94 @@ say "machine: $MACHINE_CPUS x $MACHINE_CPU_MODEL, $MACHINE_MEM, $MACHINE_JAVA, l
 source "$BENCH/cluster.sh"
 trap 'cluster_down' EXIT
 
+# ---------------------------------------------------------------- agent footprint
+# Agents joined to the same controller, each with its own (empty) home, started with different
+# JVM options at the same time; RSS (VmRSS) and CPU (utime+stime of /proc/PID/stat) sampled over
+# the issue's 5 minutes (BENCH_IDLE_SECS). The window costs no wall time when the orchestration
+# section runs: the idle agents start on its controller as soon as its cluster is up and are
+# only read from /proc meanwhile (nothing is sent to them); their heartbeats add about 1% of one
+# core to its timings, on the fleet and the Ansible side alike. Alone, the section waits it out.
+declare -A VARIANT_OPTS VARIANT_ENV
+VARIANTS="launcher previous launcher-all-jars launcher-no-xmn launcher-no-cts launcher-arena2 launcher-trim launcher-xint launcher-nmt"
+# the variants that also get the applies (after the idle window), and the time bound of all their applies
+APPLY_VARIANTS="launcher previous launcher-no-xmn launcher-no-cts launcher-xint"
+APPLY_SECS=${BENCH_APPLY_SECS:-300}
+BASE_OPTS=$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$DIST/bin/fleet-agent")
+# the launcher's options before this tuning (and every jar of lib/ on the class path): the reference
+PREVIOUS_OPTS="-Xms8m -Xmx64m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto"
+# the launcher as installed: no FLEET_JAVA_OPTS (VARIANT_OPTS only names its options in the table)
+VARIANT_OPTS[launcher]=$BASE_OPTS
+VARIANT_ENV[launcher]=""
+VARIANT_OPTS[previous]=$PREVIOUS_OPTS
+VARIANT_ENV[previous]="CLASSPATH_JAR="
+# the launcher's options without the 2 MB young generation, and without the raised compile thresholds
+VARIANT_OPTS[launcher-no-xmn]=${BASE_OPTS/ -Xmn2m/}
+VARIANT_ENV[launcher-no-xmn]=""
+VARIANT_OPTS[launcher-no-cts]=${BASE_OPTS/ -XX:CompileThresholdScaling=10/}
+VARIANT_ENV[launcher-no-cts]=""
+VARIANT_OPTS[launcher-all-jars]=$BASE_OPTS
+VARIANT_ENV[launcher-all-jars]="CLASSPATH_JAR="
+# two malloc arenas (not a default: the product the agent starts would inherit the variable)
+VARIANT_OPTS[launcher-arena2]=$BASE_OPTS
+VARIANT_ENV[launcher-arena2]="MALLOC_ARENA_MAX=2"
+# glibc's free memory given back every minute (not a default: JDK 17 builds before 17.0.9 refuse the option)
+VARIANT_OPTS[launcher-trim]="$BASE_OPTS -XX:TrimNativeHeapInterval=60000"
+VARIANT_ENV[launcher-trim]=""
+VARIANT_OPTS[launcher-xint]="$BASE_OPTS -Xint"
+VARIANT_ENV[launcher-xint]=""
+# the launcher's options with Native Memory Tracking: where the memory goes (NMT itself costs a little)
+VARIANT_OPTS[launcher-nmt]="$BASE_OPTS -XX:NativeMemoryTracking=summary"
+VARIANT_ENV[launcher-nmt]=""
+# the 50 agents of the plan section
+TUNED="-Xms4m -Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UsePerfData -Xshare:auto -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true -Dvertx.disableDnsResolver=true"
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+rss_split() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} /^RssShmem:/ {s=$2} END {printf "%.1f / %.1f / %.1f", a/1024, f/1024, s/1024}' "/proc/$1/status" 2>/dev/null; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+declare -A FP_PID
+FP_SAMPLER=""
+# footprint_start: joins and starts one agent per variant on the controller of CSTATE, waits until
+# all are connected, then samples their RSS once a second in the background: from 20 s on (past
+# start-up: the renewal check runs 10 s after start) for IDLE_SECS, into $BENCH_DIR/idle-rss.txt.
+footprint_start() {
+  local k=0 v node out token hash i c
+  say "agent footprint: variants $VARIANTS, idle ${IDLE_SECS}s in the background [$(elapsed) s]"
+  for v in $VARIANTS; do
+    k=$((k + 1)); node="idle-$v"
+    mkdir -p "$CDIR/homes/$node"
+    out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$node")
+    token=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
+    hash=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
+    FLEET_JOIN_TOKEN=$token "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
+        --ca-hash "$hash" --state "$CDIR/hosts/$node" --home "$CDIR/homes/$node" >"$CDIR/logs/join-$node.log" 2>&1
+    if [ "$v" = launcher ]; then
+      "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$node" >"$CDIR/logs/agent-$node.log" 2>&1 &
+    else
+      # shellcheck disable=SC2086
+      env ${VARIANT_ENV[$v]} FLEET_JAVA_OPTS="${VARIANT_OPTS[$v]}" "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$node" \
+          >"$CDIR/logs/agent-$node.log" 2>&1 &
+    fi
+    FP_PID[$v]=$!; PIDS+=("${FP_PID[$v]}")
+  done
+  # connected: each agent logs "link: connected" at its first pong
+  for i in $(seq 1 300); do
+    c=0; for v in $VARIANTS; do grep -q 'link: connected' "$CDIR/logs/agent-idle-$v.log" && c=$((c + 1)); done
+    [ "$c" = "$(wc -w <<<"$VARIANTS")" ] && break; sleep 0.2
+  done
+  (
+    sleep 20
+    now_ms >"$BENCH_DIR/idle-begin.txt"
+    for v in $VARIANTS; do echo "$v $(rss_kb "${FP_PID[$v]}") $(cpu_ticks "${FP_PID[$v]}")"; done >"$BENCH_DIR/idle-start.txt"
+    for s in $(seq 1 "$IDLE_SECS"); do
+      sleep 1
+      for v in $VARIANTS; do echo "$v $(rss_kb "${FP_PID[$v]}")"; done
+    done >"$BENCH_DIR/idle-rss.txt"
+    now_ms >"$BENCH_DIR/idle-end.txt"
+    for v in $VARIANTS; do echo "$v $(rss_kb "${FP_PID[$v]}") $(cpu_ticks "${FP_PID[$v]}") $(rss_split "${FP_PID[$v]}")"; done >"$BENCH_DIR/idle-end-rss.txt"
+  ) &
+  FP_SAMPLER=$!
+  FP_WINDOW_FROM=$(elapsed)
+}
+
 # ---------------------------------------------------------------- orchestration and Ansible
 # One five-node stand-in cluster (start delay 0). Each run starts from the same pristine homes
 # (products stopped, homes restored byte for byte), so every run does the whole work: every file
@@ -107,6 +196,8 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
   t0=$(now_ms)
   cluster_up "$BENCH_DIR/cluster" 0s
   figure "- five-node cluster set up (controller, 5 stand-in homes, 5 tokens, joins and agents, all connected): $(secs $(( $(now_ms) - t0 ))) s"
+  # the footprint section's idle window runs meanwhile (see footprint_start)
+  if [[ " $ONLY " == *" footprint "* ]]; then footprint_start; FP_DURING=" while the orchestration section ran (the bench sends them nothing; read from /proc only)"; fi
   # Pristine homes: copies made before any apply (the cluster's homes are still untouched).
   stop_products "$CDIR/homes"
   mkdir -p "$BENCH_DIR/pristine"
@@ -203,73 +294,33 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
   FLEET_MEDIAN_MS=$fm
 fi
 
-# ---------------------------------------------------------------- agent footprint
-# Agents joined to the same controller, each with its own (empty) home, started with different
-# JVM options at the same time; RSS (VmRSS) and CPU (utime+stime of /proc/PID/stat) sampled.
-declare -A VARIANT_OPTS VARIANT_ENV
-VARIANTS="launcher tuned tuned-xint tuned-xint-noshare tuned-xint-24m launcher-nmt"
-BASE_OPTS=$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$DIST/bin/fleet-agent")
-VARIANT_OPTS[launcher]=$BASE_OPTS
-VARIANT_ENV[launcher]=""
-TUNED="-Xms4m -Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-UsePerfData -Xshare:auto -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true -Dvertx.disableDnsResolver=true"
-VARIANT_OPTS[tuned]=$TUNED
-VARIANT_ENV[tuned]="MALLOC_ARENA_MAX=2"
-VARIANT_OPTS[tuned-xint]="$TUNED -Xint"
-VARIANT_ENV[tuned-xint]="MALLOC_ARENA_MAX=2"
-VARIANT_OPTS[tuned-xint-noshare]="${TUNED/-Xshare:auto/-Xshare:off} -Xint"
-VARIANT_ENV[tuned-xint-noshare]="MALLOC_ARENA_MAX=2"
-VARIANT_OPTS[tuned-xint-24m]="${TUNED/-Xmx48m/-Xmx24m} -Xint"
-VARIANT_ENV[tuned-xint-24m]="MALLOC_ARENA_MAX=2"
-# the launcher's options with Native Memory Tracking: where the memory goes (NMT itself costs a little)
-VARIANT_OPTS[launcher-nmt]="$BASE_OPTS -XX:NativeMemoryTracking=summary"
-VARIANT_ENV[launcher-nmt]=""
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-rss_split() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} /^RssShmem:/ {s=$2} END {printf "%.1f / %.1f / %.1f", a/1024, f/1024, s/1024}' "/proc/$1/status" 2>/dev/null; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
 if [[ " $ONLY " == *" footprint "* ]]; then
   if [ -z "${CSTATE:-}" ]; then CDIR=$BENCH_DIR/cluster; CSTATE=$CDIR/controller
     mkdir -p "$CDIR/logs" "$CDIR/homes" "$CDIR/hosts"; API_PORT=$(free_port); BRIDGE_PORT=$(free_port)
     "$DIST/bin/fleet" init --state "$CSTATE" --advertise "127.0.0.1:$API_PORT" >"$CDIR/logs/init.log" 2>&1
     controller_start
   fi
-  say "agent footprint: variants $VARIANTS, idle ${IDLE_SECS}s, then $APPLIES applies [$(elapsed) s]"
-  declare -A FP_PID
-  k=0
-  for v in $VARIANTS; do
-    k=$((k + 1)); node="idle-$v"
-    mkdir -p "$CDIR/homes/$node"
-    out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$node")
-    token=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
-    hash=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
-    FLEET_JOIN_TOKEN=$token "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
-        --ca-hash "$hash" --state "$CDIR/hosts/$node" --home "$CDIR/homes/$node" >"$CDIR/logs/join-$node.log" 2>&1
-    # shellcheck disable=SC2086
-    env ${VARIANT_ENV[$v]} FLEET_JAVA_OPTS="${VARIANT_OPTS[$v]}" "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$node" \
-        >"$CDIR/logs/agent-$node.log" 2>&1 &
-    FP_PID[$v]=$!; PIDS+=("${FP_PID[$v]}")
-  done
-  # connected: each agent logs "link: connected" at its first pong
-  for i in $(seq 1 300); do
-    c=0; for v in $VARIANTS; do grep -q 'link: connected' "$CDIR/logs/agent-idle-$v.log" && c=$((c + 1)); done
-    [ "$c" = "$(wc -w <<<"$VARIANTS")" ] && break; sleep 0.2
-  done
-  sleep 20   # past start-up (the renewal check runs 10 s after start)
-  declare -A RSS0 RSS1 RSSMAX TICKS0
-  for v in $VARIANTS; do RSS0[$v]=$(rss_kb "${FP_PID[$v]}"); RSSMAX[$v]=${RSS0[$v]}; TICKS0[$v]=$(cpu_ticks "${FP_PID[$v]}"); done
-  for s in $(seq 1 "$IDLE_SECS"); do
-    sleep 1
-    for v in $VARIANTS; do r=$(rss_kb "${FP_PID[$v]}"); [ "$r" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=$r; done
-  done
+  [ -n "$FP_SAMPLER" ] || footprint_start
+  say "agent footprint: waiting for the end of the idle window (started at $FP_WINDOW_FROM s) [$(elapsed) s]"
+  wait "$FP_SAMPLER" || true
+  window_s=$(awk -v a="$(cat "$BENCH_DIR/idle-begin.txt")" -v b="$(cat "$BENCH_DIR/idle-end.txt")" 'BEGIN {printf "%.0f", (b-a)/1000}')
+  declare -A RSS0 RSS1 RSSMAX TICKS0 TICKS1 SPLIT1
+  while read -r v r t; do RSS0[$v]=$r; RSSMAX[$v]=$r; TICKS0[$v]=$t; done <"$BENCH_DIR/idle-start.txt"
+  while read -r v r; do [ "${r:-0}" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=$r; done <"$BENCH_DIR/idle-rss.txt"
+  while read -r v r t split; do RSS1[$v]=$r; TICKS1[$v]=$t; SPLIT1[$v]=$split; done <"$BENCH_DIR/idle-end-rss.txt"
   HZ=$(getconf CLK_TCK)
-  figure "- idle agents (\`fleet-agent run\`, connected and heartbeating every 5 s, no product), started together, measured from 20 s after connecting over ${IDLE_SECS} s (not the issue's 5 minutes): RSS = VmRSS, CPU = utime+stime from /proc over the window"
+  echo "<!-- footprint:begin (bench/run.sh section footprint writes this block; BENCH_ONLY=footprint rewrites only it) -->" >>"$RESULTS"
+  figure "- footprint measured $MACHINE_DATE at commit $GIT_REV, load average at start $MACHINE_LOAD"
+  figure "- idle agents (\`fleet-agent run\`, connected and heartbeating every 5 s, no product), started together, measured from 20 s after connecting over ${window_s} s${FP_DURING:-}: RSS = VmRSS sampled every second, CPU = utime+stime from /proc over the window; links = \`link: connected\` lines in the agent's log (1: never reconnected)"
   figure ""
-  figure "  | JVM options | idle RSS start / max / end (MB) | end: anonymous / file-backed / shared (MB) | idle CPU (% of one core) |"
-  figure "  |---|---|---|---|"
+  figure "  | variant: environment and JVM options | idle RSS start / max / end (MB) | end: anonymous / file-backed / shared (MB) | idle CPU (% of one core) | links |"
+  figure "  |---|---|---|---|---|"
   for v in $VARIANTS; do
-    RSS1[$v]=$(rss_kb "${FP_PID[$v]}")
-    cpu=$(awk -v a="${TICKS0[$v]}" -v b="$(cpu_ticks "${FP_PID[$v]}")" -v hz="$HZ" -v s="$IDLE_SECS" 'BEGIN {printf "%.2f", (b-a)/hz/s*100}')
-    figure "  | $v: \`${VARIANT_ENV[$v]:+${VARIANT_ENV[$v]} }${VARIANT_OPTS[$v]}\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | $(rss_split "${FP_PID[$v]}") | $cpu |"
+    [ "${RSS1[$v]}" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=${RSS1[$v]}
+    cpu=$(awk -v a="${TICKS0[$v]}" -v b="${TICKS1[$v]}" -v hz="$HZ" -v s="$window_s" 'BEGIN {printf "%.2f", (b-a)/hz/s*100}')
+    label="${VARIANT_ENV[$v]:+${VARIANT_ENV[$v]} }${VARIANT_OPTS[$v]}"
+    [ "$v" = launcher ] && label="(packaging/src/dist/bin/fleet-agent as installed) $label"
+    figure "  | $v: \`$label\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | ${SPLIT1[$v]} | $cpu | $(grep -c 'link: connected' "$CDIR/logs/agent-idle-$v.log") |"
     IDLE_RSS_MB[$v]=$(awk -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f", e/1024}')
   done
   figure ""
@@ -277,22 +328,28 @@ if [[ " $ONLY " == *" footprint "* ]]; then
     figure "- where an idle agent's memory goes (launcher options, \`jcmd PID VM.native_memory summary\`, committed MB; RSS counts only the touched part, plus the shared libraries and jars mapped): $(awk '/^-/ && /committed=/ {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/); c=substr($0, RSTART+10, RLENGTH-12); printf "%s%s %.1f", sep, name, c/1024; sep="; "} /^Total:/ {match($0, /committed=[0-9]+KB/); t=substr($0, RSTART+10, RLENGTH-12)} END {printf "; total %.1f", t/1024}' "$BENCH_DIR/nmt.txt")"
   fi
   # 1,000 applies of a small bundle through the controller: POST /v1/nodes/NODE/apply, one file
-  # written with a new content each time (so every apply really stages, backs up and swaps).
-  for v in launcher tuned tuned-xint; do
-    node="idle-$v"; lat=$BENCH_DIR/apply-latency-$v.txt; : >"$lat"
-    deadline=$(( $(date +%s) + 75 )); n=0; failed=0
-    for i in $(seq 1 "$APPLIES"); do
-      [ "$(date +%s)" -lt "$deadline" ] || break
+  # written with a new content each time (so every apply really stages, backs up and swaps). One
+  # apply per variant in turn, so each meets the controller in the same state (its JIT warming up).
+  declare -A NAPPLIED NFAILED
+  for v in $APPLY_VARIANTS; do : >"$BENCH_DIR/apply-latency-$v.txt"; NAPPLIED[$v]=0; NFAILED[$v]=0; done
+  deadline=$(( $(date +%s) + APPLY_SECS ))
+  for i in $(seq 1 "$APPLIES"); do
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    for v in $APPLY_VARIANTS; do
+      node="idle-$v"
       body="{\"node\":\"$node\",\"revision\":$i,\"operations\":[{\"op\":\"file.write\",\"path\":\"bench/applied.txt\",\"content\":\"apply $i\\n\",\"base64\":false}]}"
       res=$(api "/v1/nodes/$node/apply" -H 'Content-Type: application/json' -d "$body" -w '\n%{time_total}') || true
-      grep -q '"ok":true' <<<"$res" || { failed=$((failed + 1)); [ "$failed" -gt 3 ] || echo "$res" >>"$BENCH_DIR/apply-failures-$v.txt"; }
-      tail -1 <<<"$res" >>"$lat"; n=$i
+      grep -q '"ok":true' <<<"$res" || { NFAILED[$v]=$((NFAILED[$v] + 1)); [ "${NFAILED[$v]}" -gt 3 ] || echo "$res" >>"$BENCH_DIR/apply-failures-$v.txt"; }
+      tail -1 <<<"$res" >>"$BENCH_DIR/apply-latency-$v.txt"; NAPPLIED[$v]=$i
     done
-    sleep 2
-    r=$(rss_kb "${FP_PID[$v]}")
-    figure "- $v agent after $n applies ($failed failed; bounded at 75 s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
+  done
+  sleep 2
+  for v in $APPLY_VARIANTS; do
+    lat=$BENCH_DIR/apply-latency-$v.txt; r=$(rss_kb "${FP_PID[$v]}")
+    figure "- $v agent after ${NAPPLIED[$v]} applies (${NFAILED[$v]} failed; the variants $APPLY_VARIANTS in turn, bounded at $APPLY_SECS s in all): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
     APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
   done
+  echo "<!-- footprint:end -->" >>"$RESULTS"
 fi
 
 # ---------------------------------------------------------------- fleet plan, 50 nodes
@@ -460,16 +517,21 @@ GOALS=$BENCH_DIR/goals.md
 T_TOTAL=$(elapsed)
 cluster_down
 trap - EXIT
-if [ "$(echo $ONLY)" = scale ] && [ -f "$OUT" ]; then
-  # Only the scale section ran: rewrite its own parts of the existing page, keep every other figure.
-  python3 - "$OUT" "$SCALE_BLOCK" "$BENCH/notes.md" "$SCALE_GOALS" <<'PY'
+# partial_rewrite SECTION BLOCK_FILE GOAL_ROWS: when only SECTION ran, rewrite its block (between its
+# markers) of the existing page, its goal rows and the notes from bench/notes.md; keep every other figure.
+partial_rewrite() {
+  python3 - "$OUT" "$1" "$2" "$BENCH/notes.md" "$3" <<'PY'
 import re, sys
-out, block_file, notes_file, goals = sys.argv[1:5]
+out, section, block_file, notes_file, goals = sys.argv[1:6]
 page = open(out).read()
 block = open(block_file).read().rstrip("\n") + "\n"
-begin, end = page.find("<!-- scale:begin"), page.find("<!-- scale:end -->")
+begin, end = page.find("<!-- %s:begin" % section), page.find("<!-- %s:end -->" % section)
 if begin >= 0 and end > begin:
-    page = page[:begin] + block + page[end + len("<!-- scale:end -->\n"):]
+    page = page[:begin] + block + page[end + len("<!-- %s:end -->\n" % section):]
+elif section == "footprint":   # a page written before its markers: from the idle table to the last "agent after N applies" line
+    first = re.search(r"^- idle agents \(`fleet-agent run`.*$", page, flags=re.M)
+    last = list(re.finditer(r"^- \S+ agent after \d+ applies.*$\n", page, flags=re.M))
+    page = page[:first.start()] + block + page[last[-1].end():]
 else:
     figures = page.find("## Figures")
     following = page.find("\n## ", figures + 1)
@@ -484,8 +546,16 @@ if first and first in page:
     page = page[:page.index(first)] + notes
 open(out, "w").write(page)
 PY
-  say "updated the scale block, its goal rows and the notes in $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
-  cat "$SCALE_BLOCK"
+  say "updated the $1 block, its goal rows and the notes in $OUT in $T_TOTAL s (work folder $BENCH_DIR)"
+  cat "$2"
+}
+if [ "$(echo $ONLY)" = scale ] && [ -f "$OUT" ]; then
+  partial_rewrite scale "$SCALE_BLOCK" "$SCALE_GOALS"
+  exit 0
+fi
+if [ "$(echo $ONLY)" = footprint ] && [ -f "$OUT" ]; then
+  sed -n '/^<!-- footprint:begin/,/^<!-- footprint:end -->/p' "$RESULTS" >"$BENCH_DIR/footprint-block.md"
+  partial_rewrite footprint "$BENCH_DIR/footprint-block.md" "$(grep '^| idle agent RSS < 64 MB |' "$GOALS" || true)"
   exit 0
 fi
 {

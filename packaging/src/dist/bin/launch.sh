@@ -14,4 +14,10 @@ fi
 : "${FLEET_JAVA_OPTS:=${DEFAULT_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}}"
 # apim.fleet.home: the distribution's folder, for commands that run its other commands (fleet demo).
 # shellcheck disable=SC2086
-exec "$java" $FLEET_JAVA_OPTS "-Dapim.fleet.home=$app_home" -cp "$app_home/lib/*" "$MAIN_CLASS" "$@"
+# CLASSPATH_JAR: a jar of lib/ whose manifest Class-Path names its dependencies; only those are opened
+# (every opened jar keeps its directory on the heap). Without it, or not found: every jar of lib/.
+cp="$app_home/lib/*"
+if [ -n "$CLASSPATH_JAR" ]; then
+  for jar in "$app_home"/lib/$CLASSPATH_JAR; do if [ -f "$jar" ]; then cp=$jar; fi; done
+fi
+exec "$java" $FLEET_JAVA_OPTS "-Dapim.fleet.home=$app_home" -cp "$cp" "$MAIN_CLASS" "$@"
