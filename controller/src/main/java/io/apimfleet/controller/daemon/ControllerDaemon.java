@@ -308,7 +308,6 @@ public final class ControllerDaemon {
                             "certificateSerial", identity.certificate().getSerialNumber().toString(16))));
         }
 
-        /** The epoch stamped on requests to agents: 0 (nothing is sent) while a clustered controller does not lead. */
         /** A clean leave: the leader lock is released at once, so another controller leads without waiting for a timeout. */
         private Future<Void> leaveCluster() {
             Leadership elected = leadership;
@@ -319,6 +318,7 @@ public final class ControllerDaemon {
                     .recover(f -> Future.succeededFuture());
         }
 
+        /** The epoch stamped on requests to agents: 0 (nothing is sent) while a clustered controller does not lead. */
         private long actingEpoch() {
             if (options.cluster() == null) {
                 return epoch;

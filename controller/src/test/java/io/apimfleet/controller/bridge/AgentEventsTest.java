@@ -5,18 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import io.apimfleet.controller.testing.RunningController;
 import io.apimfleet.controller.testing.TestAgent;
+import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.Addresses;
+import io.apimfleet.protocol.link.BridgeFrame;
+import io.apimfleet.protocol.link.Heartbeat;
+import io.apimfleet.protocol.link.LinkAdvice;
 import io.apimfleet.protocol.link.FleetEvent;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Events an agent sends are journaled under its verified name; the controller's own event types are not its to send. */
+/**
+ * What an agent sends besides requests' answers: events are journaled under its verified name (the
+ * controller's own event types are not its to send), and a heartbeat that gives a reply address in
+ * the agent's namespace is answered with the reconnection spread for the fleet's size.
+ */
 class AgentEventsTest {
     @TempDir
     Path tmp;
@@ -58,5 +67,15 @@ class AgentEventsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !controller.journal(FleetEvent.PRODUCT_STARTED).isEmpty());
         assertThat(controller.journal(FleetEvent.AGENT_CONNECTED)).isEmpty();
         assertThat(controller.journal("bridge.refused")).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatAskingForAdviceIsAnsweredOnItsReplyAddressWithTheSpreadForTheConnectedFleet() throws Exception {
+        km1.send(BridgeFrame.send(Addresses.HEARTBEAT, Json.mapper().valueToTree(new Heartbeat(Instant.now(), TestAgent.facts("km1.example"))),
+                Addresses.advice("km1"), null));
+
+        BridgeFrame answer = km1.next(f -> BridgeFrame.MESSAGE.equals(f.type()) && Addresses.advice("km1").equals(f.address()));
+        assertThat(answer).as("the advice frame").isNotNull();
+        assertThat(Json.mapper().treeToValue(km1.bodyOf(answer), LinkAdvice.class)).isEqualTo(LinkAdvice.forFleetOf(1));
     }
 }
