@@ -251,7 +251,9 @@ class ProductTrustTest {
                 }
             }
         }
-        assertThat(withPrivateKeys).containsExactlyInAnyOrder("ca/fleet-ca.key", "ca/product-ca.key", "admin/admin.key");
+        // the CAs' keys (fleet, product, controller-peer) and the admin's: never a node's
+        assertThat(withPrivateKeys).containsExactlyInAnyOrder("ca/fleet-ca.key", "ca/product-ca.key", "ca/controller-peer-ca.key",
+                "admin/admin.key");
     }
 
     @Test
