@@ -1,5 +1,7 @@
 package io.apimfleet.agent.link;
 
+import io.apimfleet.protocol.link.LinkAdvice;
+
 import java.time.Duration;
 import java.util.Random;
 
@@ -15,12 +17,11 @@ import java.util.Random;
  * handshakes, and the handshakes they abandon keep it busy until none succeeds (measured: 303 of
  * 10,000 links back after 240 s). So the controller advises a spread for its fleet's size
  * ({@link #spreadOver}): the caps start there instead of at the base and grow from it, up to four
- * times the spread (at most {@link #LONGEST_SPREAD}), so that agents whose attempts fail while
+ * times the spread (at most {@link LinkAdvice#LONGEST_SPREAD}), so that agents whose attempts fail while
  * the controller is overloaded come back less often rather than as often.
  * Not thread-safe: the link uses it from its event loop only.
  */
 public final class Backoff {
-    public static final Duration LONGEST_SPREAD = Duration.ofMinutes(10);
     private static final int GROWTH_BEYOND_SPREAD = 4;
     private final long baseMillis;
     private final long maxMillis;
@@ -53,19 +54,19 @@ public final class Backoff {
         return Duration.ofMillis(Math.min(cap, limit));
     }
 
-    /** The largest cap: the maximum, or four times an advised spread above it (never above {@link #LONGEST_SPREAD}). */
+    /** The largest cap: the maximum, or four times an advised spread above it (never above {@link LinkAdvice#LONGEST_SPREAD}). */
     private long limitMillis() {
         return floorMillis == baseMillis ? maxMillis
-                : Math.max(maxMillis, Math.min(floorMillis * GROWTH_BEYOND_SPREAD, LONGEST_SPREAD.toMillis()));
+                : Math.max(maxMillis, Math.min(floorMillis * GROWTH_BEYOND_SPREAD, LinkAdvice.LONGEST_SPREAD.toMillis()));
     }
 
     /**
      * The controller's advice: the caps start from {@code window} instead of the base, from the
      * next delay on and after every reset, until advised again. It may exceed the maximum (a big
-     * fleet needs it to) but never {@link #LONGEST_SPREAD}, whatever a controller says.
+     * fleet needs it to) but never {@link LinkAdvice#LONGEST_SPREAD}, whatever a controller says.
      */
     public void spreadOver(Duration window) {
-        floorMillis = Math.max(baseMillis, Math.min(LONGEST_SPREAD.toMillis(), window.toMillis()));
+        floorMillis = Math.max(baseMillis, Math.min(LinkAdvice.LONGEST_SPREAD.toMillis(), window.toMillis()));
     }
 
     /** The first cap after a reset: the advised spread, or the base before any advice. */

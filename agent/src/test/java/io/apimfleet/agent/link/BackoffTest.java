@@ -86,7 +86,7 @@ class BackoffTest {
         assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(100));
         assertThat(backoff.next()).isLessThanOrEqualTo(Duration.ofSeconds(100));
         backoff.spreadOver(Duration.ofHours(1));
-        assertThat(backoff.cap()).isEqualTo(Backoff.LONGEST_SPREAD);
+        assertThat(backoff.cap()).isEqualTo(io.apimfleet.protocol.link.LinkAdvice.LONGEST_SPREAD);
         backoff.spreadOver(Duration.ofMillis(10));
         backoff.reset();
         assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(1));

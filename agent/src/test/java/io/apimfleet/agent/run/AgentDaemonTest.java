@@ -1,6 +1,5 @@
 package io.apimfleet.agent.run;
 
-import io.apimfleet.agent.link.Backoff;
 import io.apimfleet.agent.link.EpochFence;
 import io.apimfleet.agent.enroll.AgentState;
 import io.apimfleet.agent.enroll.CaPin;
@@ -297,7 +296,7 @@ class AgentDaemonTest {
     void anAdvisedSpreadLongerThanTenMinutesIsCutToTenMinutes() {
         controller.advice = new LinkAdvice(3_600_000);
         startConnected();
-        await().atMost(DEADLINE).until(() -> agent.link().reconnectSpread().equals(Backoff.LONGEST_SPREAD));
+        await().atMost(DEADLINE).until(() -> agent.link().reconnectSpread().equals(io.apimfleet.protocol.link.LinkAdvice.LONGEST_SPREAD));
     }
 
     @Test

@@ -17,12 +17,13 @@ public record LinkAdvice(long reconnectSpreadMillis) {
      */
     public static final int RECONNECTS_PER_SECOND = 100;
     private static final long MIN_SPREAD_MILLIS = 1_000;
-    private static final long MAX_SPREAD_MILLIS = 600_000;
+    /** The longest spread a controller advises, and the longest an agent accepts from any controller. */
+    public static final Duration LONGEST_SPREAD = Duration.ofMinutes(10);
 
     /** The spread for {@code agents} connected agents: long enough for all of them at {@link #RECONNECTS_PER_SECOND}. */
     public static LinkAdvice forFleetOf(int agents) {
         long spread = (long) agents * 1_000 / RECONNECTS_PER_SECOND;
-        return new LinkAdvice(Math.max(MIN_SPREAD_MILLIS, Math.min(MAX_SPREAD_MILLIS, spread)));
+        return new LinkAdvice(Math.max(MIN_SPREAD_MILLIS, Math.min(LONGEST_SPREAD.toMillis(), spread)));
     }
 
     public Duration reconnectSpread() {
