@@ -6,25 +6,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A running five-node cluster gains a second key manager and a second publisher behind HAProxy:
@@ -101,56 +91,17 @@ class AddingTwinsTest {
         }
 
         HttpClient client = HttpClient.newBuilder().sslContext(ProductCaTrust.of(cluster.state)).build();
-        AtomicBoolean rolling = new AtomicBoolean(true);
-        AtomicInteger sent = new AtomicInteger();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        Set<String> answeredBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<Thread> load = new ArrayList<>();
-        for (int port : List.of(9443, 9444)) {
-            Thread thread = new Thread(() -> sendOnceTheEndpointAnswers(client, port, rolling, sent, failures, answeredBy), "e2e-load-" + port);
-            load.add(thread);
-            thread.start();
-        }
+        EndpointLoad load = EndpointLoad.startOnceAnswering(client, BALANCER, 9443, 9444);
         long started = System.nanoTime();
         Launched apply = apply("seven.yaml", spec(true));
         long applyMs = (System.nanoTime() - started) / 1_000_000;
-        rolling.set(false);
-        for (Thread thread : load) {
-            thread.join(10_000);
-        }
+        load.stop();
         assertThat(apply.process().exitValue()).as(apply.output() + cluster.logs()).isZero();
         assertThat(apply.output()).containsSubsequence("km2: healthy", "km1: draining").containsSubsequence("pub2: healthy", "pub1: draining");
-        System.out.println("adding km2 and pub2 behind HAProxy: " + sent.get() + " requests through the endpoints once they answered, "
-                + failures.size() + " failed" + (failures.isEmpty() ? "" : " " + failures.subList(0, Math.min(5, failures.size())))
-                + "; answered by " + new java.util.TreeSet<>(answeredBy) + "; apply " + applyMs + " ms");
-        assertThat(failures).as("requests through the endpoints that failed while the twins were added").isEmpty();
-        assertThat(sent.get()).as("the endpoints answered during the apply").isPositive();
-    }
-
-    /**
-     * Waits until the endpoint first answers (or the apply ended), then sends back to back until
-     * the apply ends; every request from then on counts. Bounded: 180 s and 50,000 requests.
-     */
-    private static void sendOnceTheEndpointAnswers(HttpClient client, int port, AtomicBoolean rolling, AtomicInteger sent,
-                                                   List<String> failures, Set<String> answeredBy) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + BALANCER + ":" + port + "/standin/identity"))
-                .timeout(Duration.ofSeconds(5)).build();
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                .until(() -> !rolling.get() || client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        for (int i = 0; i < 50_000 && rolling.get() && System.nanoTime() < end; i++) {
-            sent.incrementAndGet();
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    answeredBy.add(Json.mapper().readTree(response.body()).path("host").asText());
-                } else {
-                    failures.add(port + ": HTTP " + response.statusCode());
-                }
-            } catch (Exception e) {
-                failures.add(port + ": " + e);
-            }
-        }
+        System.out.println("adding km2 and pub2 behind HAProxy, from the endpoints' first answer: " + load.summary()
+                + "; answered by " + new java.util.TreeSet<>(load.answeredBy) + "; apply " + applyMs + " ms");
+        assertThat(load.failures).as("requests through the endpoints that failed while the twins were added").isEmpty();
+        assertThat(load.sent.get()).as("the endpoints answered during the apply").isPositive();
     }
 
     private Launched apply(String name, String yaml) throws InterruptedException {

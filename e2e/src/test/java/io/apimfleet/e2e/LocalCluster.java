@@ -1,7 +1,12 @@
 package io.apimfleet.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.agent.enroll.AgentState;
+import io.apimfleet.agent.enroll.CaPin;
+import io.apimfleet.agent.enroll.Join;
 import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.JoinTokens;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.AgentView;
 
@@ -13,20 +18,27 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * A cluster on one machine (five nodes by default), as an operator would build it by hand: a controller, and per
  * node a stand-in home ({@code apim-standin make-home}), a join token, {@code fleet-agent join} and
- * {@code fleet-agent run}; each node on its own loopback address. Every piece is a real process of
- * the built distribution.
+ * {@code fleet-agent run}; each node on its own loopback address. The controller, the agents and the
+ * products are real processes of the built distribution; tokens and joins are made in this JVM.
  */
 final class LocalCluster implements AutoCloseable {
     /** Node name to host (its own loopback address), in start order. */
@@ -43,14 +55,13 @@ final class LocalCluster implements AutoCloseable {
     /** This cluster's nodes: name to host, and name to role. */
     final Map<String, String> hosts;
     final Map<String, String> roles;
-    private static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
 
     final Path dir;
     final Path state;
     final String apiPort;
     final String bridgePort;
-    final Map<String, Launched> agents = new LinkedHashMap<>();
-    private final List<Launched> running = new ArrayList<>();
+    final Map<String, Launched> agents = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<Launched> running = new CopyOnWriteArrayList<>();
     private Launched controller;
 
     private static Map<String, String> nodes() {
@@ -95,30 +106,55 @@ final class LocalCluster implements AutoCloseable {
         this.apiPort = freePort();
         this.bridgePort = freePort();
         Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", "127.0.0.1:" + apiPort);
+        long started = System.nanoTime();
         startController();
-        for (String node : hosts.keySet()) {
-            if (LOAD_BALANCER.equals(roles.get(node))) {
-                Files.createDirectories(home(node));
-                // nginx started by a root agent runs its workers as nobody: they need search permission down to the home
-                for (Path path : List.of(dir, home(node).getParent())) {
-                    Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-                }
-                Files.setPosixFilePermissions(home(node), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } else {
-                Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay,
-                        home(node).toString());
+        // The agents and products run as real processes; the tokens and joins go through the calls `fleet token create`
+        // and `fleet-agent join` make (those commands run as processes in ControllerAndAgentsProcessTest, DemoTest and
+        // DebianPackagesTest): each process start costs a JVM start, and the e2e classes are bound by this machine's two cores.
+        ControllerState controllerState = ControllerState.open(state);
+        List<JoinTokens.IssuedToken> tokens = controllerState.tokens().createAll(List.copyOf(hosts.keySet()), Duration.ofMinutes(15), Instant.now());
+        CaPin pin = CaPin.parse("sha256:" + controllerState.fleetCa().spkiSha256());
+        // two nodes at a time (this machine's cores): a node's steps depend only on each other
+        ExecutorService setUp = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Launched>> joined = new ArrayList<>();
+            for (JoinTokens.IssuedToken token : tokens) {
+                joined.add(setUp.submit(() -> joinNode(token, pin, startDelay)));
             }
-            Matcher join = JOIN.matcher(Launched.run(dir.resolve("logs/token-" + node + ".log"), "fleet", "token", "create",
-                    "--state", state.toString(), "--node", node));
-            if (!join.find()) {
-                throw new AssertionError("no join command in the output of fleet token create");
+            for (Future<Launched> agent : joined) {
+                agent.get(3, TimeUnit.MINUTES);
             }
-            Launched.run(dir.resolve("logs/join-" + node + ".log"), "fleet-agent", "join", "--controller", "https://127.0.0.1:" + apiPort,
-                    "--node", node, "--token", join.group(1), "--ca-hash", join.group(2), "--state", agentState(node).toString(),
-                    "--home", home(node).toString());
-            startAgent(node);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new AssertionError("a node could not join: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("the nodes did not join within 3 minutes", e);
+        } finally {
+            setUp.shutdownNow();
         }
         awaitAllConnected(Duration.ofSeconds(30));
+        System.out.printf(Locale.ROOT, "cluster of %d nodes joined and connected in %.1f s%n", hosts.size(), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** A node as an operator makes it: its home, {@code fleet-agent join} with its token, then its agent running. */
+    private Launched joinNode(JoinTokens.IssuedToken token, CaPin pin, String startDelay) throws IOException {
+        String node = token.node();
+        if (LOAD_BALANCER.equals(roles.get(node))) {
+            Files.createDirectories(home(node));
+            // nginx started by a root agent runs its workers as nobody: they need search permission down to the home
+            for (Path path : List.of(dir, home(node).getParent())) {
+                Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            }
+            Files.setPosixFilePermissions(home(node), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } else {
+            Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay,
+                    home(node).toString());
+        }
+        Join.join(new Join.Request(URI.create("https://127.0.0.1:" + apiPort), token.token(), pin, new AgentState(agentState(node)), node,
+                home(node), false));
+        return startAgent(node);
     }
 
     private void startController() {

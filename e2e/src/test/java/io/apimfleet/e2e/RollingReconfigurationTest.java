@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,10 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -98,17 +94,17 @@ class RollingReconfigurationTest {
         awaitBothAnswer(client, PUB_PORT, "127.0.0.43", "127.0.0.44");
 
         // 1. A change for key managers and gateways (options.jwt), rolled through them one at a time.
-        Traffic jwt = Traffic.start(client);
+        EndpointLoad jwt = EndpointLoad.start(client, BALANCER_HOST, KM_PORT, PUB_PORT);
         long started = System.nanoTime();
         Launched jwtApply = apply("jwt.yaml", spec(kind, base + "options: { jwt: true }\n"));
         long jwtMs = millisSince(started);
         jwt.stop();
         assertThat(jwtApply.process().exitValue()).as(jwtApply.output() + cluster.logs()).isZero();
         assertThat(jwtApply.output()).contains("km1: draining").contains("km2: draining").contains("gw1: restarting");
-        jwt.print(kind + " rolling options.jwt through key managers and the gateway", jwtMs);
+        System.out.println(kind + " rolling options.jwt through key managers and the gateway: " + jwt.summary() + ", rollout " + jwtMs + " ms");
 
         // 2. A change that makes a key manager fail (a heap the JVM refuses): rolled back, the rollout halts, km2 untouched.
-        Traffic failing = Traffic.start(client);
+        EndpointLoad failing = EndpointLoad.start(client, BALANCER_HOST, KM_PORT, PUB_PORT);
         started = System.nanoTime();
         Launched failApply = apply("failing.yaml", spec(kind, jvm("default: 64m, key-manager: 1m") + "options: { jwt: true }\n"));
         long failMs = millisSince(started);
@@ -116,11 +112,11 @@ class RollingReconfigurationTest {
         assertThat(failApply.process().exitValue()).as(failApply.output()).isEqualTo(5);
         assertThat(failApply.output()).contains("km1: FAILED").contains("rolled back");
         assertThat(lastRollout().path("steps").path("km2").asText()).isEqualTo("not-reached");
-        failing.print(kind + " key manager failing, rolled back", failMs);
+        System.out.println(kind + " key manager failing, rolled back: " + failing.summary() + ", rollout " + failMs + " ms");
         awaitBothAnswer(client, KM_PORT, "127.0.0.41", "127.0.0.42");
 
         // 3. The controller dies (SIGKILL) while a key manager restarts; restarted, it reports the rollout aborted and resumes it.
-        Traffic crash = Traffic.start(client);
+        EndpointLoad crash = EndpointLoad.start(client, BALANCER_HOST, KM_PORT, PUB_PORT);
         started = System.nanoTime();
         long before = lastRollout().path("id").asLong();
         Path heavier = cluster.writeSpec("heavier.yaml", spec(kind, jvm("default: 64m, key-manager: 72m") + "options: { jwt: true }\n"));
@@ -148,7 +144,7 @@ class RollingReconfigurationTest {
         long crashMs = millisSince(started);
         crash.stop();
         assertThat(resumed.process().exitValue()).as(resumed.output() + cluster.logs()).isZero();
-        crash.print(kind + " controller killed mid-rollout, restarted, rollout resumed", crashMs);
+        System.out.println(kind + " controller killed mid-rollout, restarted, rollout resumed: " + crash.summary() + ", rollout " + crashMs + " ms");
         awaitBothAnswer(client, KM_PORT, "127.0.0.41", "127.0.0.42");
 
         if (kind.equals("haproxy")) {
@@ -156,7 +152,7 @@ class RollingReconfigurationTest {
             assertThat(failing.failures).as("requests that failed while a key manager failed and was rolled back").isEmpty();
             assertThat(crash.failures).as("requests that failed around the controller crash").isEmpty();
         } else {   // nginx reloads close idle keep-alive connections: a client may see a few; never more than 1 % of requests
-            for (Traffic traffic : List.of(jwt, failing, crash)) {
+            for (EndpointLoad traffic : List.of(jwt, failing, crash)) {
                 assertThat(traffic.failures.size()).as(traffic.failures.toString()).isLessThanOrEqualTo(traffic.sent.get() / 100);
             }
         }
@@ -174,7 +170,7 @@ class RollingReconfigurationTest {
 
     /** Polls the endpoint (bounded: every 100 ms for at most 60 s) until each of {@code hosts} has answered through it. */
     private static void awaitBothAnswer(HttpClient client, int port, String... hosts) {
-        HttpRequest identity = identity(port);
+        HttpRequest identity = EndpointLoad.identity(BALANCER_HOST, port);
         Set<String> answeredBy = new HashSet<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
             HttpResponse<String> response = client.send(identity, HttpResponse.BodyHandlers.ofString());
@@ -185,57 +181,8 @@ class RollingReconfigurationTest {
         });
     }
 
-    private static HttpRequest identity(int port) {
-        return HttpRequest.newBuilder(URI.create("https://" + BALANCER_HOST + ":" + port + "/standin/identity")).timeout(Duration.ofSeconds(5)).build();
-    }
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    /** Steady requests to both endpoints, one thread each; bounded: 180 s and 50,000 requests per endpoint at most. */
-    private static final class Traffic {
-        final AtomicInteger sent = new AtomicInteger();
-        final List<String> failures = new CopyOnWriteArrayList<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-
-        static Traffic start(HttpClient client) {
-            Traffic traffic = new Traffic();
-            for (int port : List.of(KM_PORT, PUB_PORT)) {
-                Thread thread = new Thread(() -> traffic.send(client, port), "e2e-load-" + port);
-                traffic.threads.add(thread);
-                thread.start();
-            }
-            return traffic;
-        }
-
-        private void send(HttpClient client, int port) {
-            HttpRequest request = identity(port);
-            long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-            for (int i = 0; i < 50_000 && running.get() && System.nanoTime() < end; i++) {
-                sent.incrementAndGet();
-                try {
-                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() != 200) {
-                        failures.add(port + ": HTTP " + response.statusCode());
-                    }
-                } catch (Exception e) {
-                    failures.add(port + ": " + e);
-                }
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join(10_000);
-            }
-        }
-
-        void print(String what, long rolloutMs) {
-            System.out.println(what + ": " + sent.get() + " requests sent, " + failures.size() + " failed"
-                    + (failures.isEmpty() ? "" : " " + failures.subList(0, Math.min(5, failures.size()))) + ", rollout " + rolloutMs + " ms");
-        }
     }
 }
