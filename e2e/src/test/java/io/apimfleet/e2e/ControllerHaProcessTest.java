@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code fleet controller run --cluster} processes of the built distribution on 127.0.0.70,
  * .71 and .72 (issue 9): one leader, the same view from every member, a follower refusing
- * leader-only work by naming the leader, and a new leader with a higher epoch after the leader's
- * SIGKILL. The last test kills the leader, so the order is fixed.
+ * leader-only work by naming the leader, a new leader with a higher epoch after the leader's
+ * SIGKILL, and after a full restart of the three (a new CP group, whose lock fences start small
+ * again) a leader whose epoch is still higher. The tests kill and restart, so the order is fixed.
  *
  * <p>Interim, until {@code fleet controller join} exists: controllers 2 and 3 run on copies of
  * controller 1's freshly initialised state directory (same fleet and controller-peer CAs, same
@@ -85,19 +86,28 @@ class ControllerHaProcessTest {
             peers.add(IPS[i] + ":" + clusterPorts[i]);
         }
         for (int i = 0; i < IPS.length; i++) {
-            Launched process = Launched.start(dir.resolve("logs/controller-" + (i + 1) + ".log"), "fleet", "controller", "run",
-                    "--state", states.get(i).toString(), "--bind", IPS[i], "--api-port", Integer.toString(apiPorts[i]),
-                    "--bridge-port", Integer.toString(freePort(IPS[i])),
-                    "--cluster", "--cluster-bind", IPS[i], "--cluster-port", Integer.toString(clusterPorts[i]),
-                    "--peers", String.join(",", peers));
-            members.add(new Member(IPS[i], states.get(i), apiPorts[i], clusterPorts[i], process));
+            members.add(launch(new Member(IPS[i], states.get(i), apiPorts[i], clusterPorts[i], null), peers, "controller-" + (i + 1)));
         }
         long start = System.nanoTime();
-        for (Member member : members) {
+        awaitRunning(members);
+        System.out.printf("[ha] three controllers running in %d ms%n", millisSince(start));
+    }
+
+    /** Starts {@code member}'s controller process (its state, address and ports), returning it with the process. */
+    private static Member launch(Member member, List<String> peers, String log) throws IOException {
+        Launched process = Launched.start(dir.resolve("logs/" + log + ".log"), "fleet", "controller", "run",
+                "--state", member.state().toString(), "--bind", member.ip(), "--api-port", Integer.toString(member.apiPort()),
+                "--bridge-port", Integer.toString(freePort(member.ip())),
+                "--cluster", "--cluster-bind", member.ip(), "--cluster-port", Integer.toString(member.clusterPort()),
+                "--peers", String.join(",", peers));
+        return new Member(member.ip(), member.state(), member.apiPort(), member.clusterPort(), process);
+    }
+
+    private static void awaitRunning(List<Member> started) {
+        for (Member member : started) {
             await().atMost(START_DEADLINE).until(() -> member.process().output().contains("running;") || !member.process().process().isAlive());
             assertThat(member.process().process().isAlive()).as(member.process().output()).isTrue();
         }
-        System.out.printf("[ha] three controllers running in %d ms%n", millisSince(start));
     }
 
     @AfterAll
@@ -179,6 +189,29 @@ class ControllerHaProcessTest {
         for (Member survivor : survivors) {
             assertThat(survivor.view().leader().map(ControllerMember::api)).as(survivor.ip()).contains(next.api().toString());
         }
+    }
+
+    @Test
+    @Order(5)
+    void afterAFullRestartOfTheControllersTheNewLeaderActsAboveTheOldEpoch() throws IOException {
+        long before = awaitLeader(members.stream().filter(m -> m.process().process().isAlive()).toList(), 0).view().epoch();
+        long start = System.nanoTime();
+        members.forEach(m -> m.process().process().destroy());   // SIGTERM to all at once: they leave in parallel
+        members.forEach(m -> m.process().close());   // all three down: the CP group, and its lock's fences, are gone
+        System.out.printf("[ha] full restart: all three stopped in %d ms%n", millisSince(start));
+
+        List<String> peers = members.stream().map(Member::clusterAddress).toList();
+        List<Member> restarted = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            restarted.add(launch(members.get(i), peers, "controller-" + (i + 1) + "-restarted"));
+        }
+        members.clear();
+        members.addAll(restarted);
+        awaitRunning(members);
+        Member leader = awaitLeader(members, 0);
+        long after = leader.view().epoch();
+        System.out.printf("[ha] full restart: epoch %d before, %s leads under epoch %d %d ms after the stop began%n", before, leader.ip(), after, millisSince(start));
+        assertThat(after).isGreaterThan(before);
     }
 
     /** Waits until every member of {@code asked} names the same leader among them, with an epoch above {@code above}. */

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * sign controller certificates only.
  *
  * <p>Start with {@link #start(ClusterOptions)}; compete for leadership with
- * {@link Leadership#compete(ControllerCluster)}; {@link #close()} leaves the cluster (a clean
+ * {@link Leadership#compete(ControllerCluster, EpochFloor)}; {@link #close()} leaves the cluster (a clean
  * Hazelcast shutdown, which also ends this member's CP session and so releases its leader lock).
  */
 public final class ControllerCluster {

@@ -24,9 +24,20 @@ import java.util.logging.Logger;
 
 /**
  * Leader election among the controllers over the CP {@code FencedLock}
- * {@value #LOCK_NAME}: the member that holds the lock is the leader, and the lock's fencing token
- * is its <b>leadership epoch</b>, which grows with every new holder (so agents can refuse a
- * command stamped with an older epoch than the newest they have seen).
+ * {@value #LOCK_NAME}: the member that holds the lock is the leader, and each term has a
+ * <b>leadership epoch</b>, which grows with every new term (so agents can refuse a command
+ * stamped with an older epoch than the newest they have seen).
+ *
+ * <p>The epoch is not the lock's fencing token itself: that token derives from the CP group's
+ * Raft log, so a new group (a full restart of the controllers) starts it small again, below what
+ * agents have seen. A new leader takes one above the largest of: the group's newest epoch (the CP
+ * {@code IAtomicReference} {@value #EPOCH_NAME}, {@code fence;epoch}), its {@link EpochFloor}
+ * (the highest epoch it has acted under or seen, kept in its state directory) and its fence. It
+ * writes it there with a compare-and-set that fails once a holder with a larger fence has written:
+ * a paused old holder that wakes up cannot take an epoch above its successor's, and two terms
+ * never share one. Followers write down the group's newest epoch in their own floor (so a later
+ * lone run, or a new group, starts above it) and raise the group's epoch to their floor; a leader
+ * whose epoch is then below the group's ends its term and competes anew, above it.
  *
  * <p>A lock belongs to a thread and a CP session, and acquiring it blocks: one platform thread per
  * member competes for it and, once leader, confirms every {@link #CHECK_INTERVAL} that it still
@@ -53,10 +64,17 @@ public final class Leadership {
     /** The Hazelcast member attribute holding a member's HTTPS API address. */
     static final String API_ATTRIBUTE = "apim-fleet.api";
     static final String RECORD_NAME = "apim-fleet-leader-record";
+    static final String EPOCH_NAME = "apim-fleet-epoch";
     /** How long one attempt to take the lock waits (then the thread checks whether to stop). */
     static final Duration ACQUIRE_WAIT = Duration.ofSeconds(1);
     /** How often the leader confirms that it still holds the lock. */
     static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
+    /**
+     * How long the first leader of a new CP group waits before it claims its epoch: every member
+     * waiting for the lock writes its floor to the group within one {@link #ACQUIRE_WAIT}, so the
+     * first term starts above all of them instead of being re-elected above them a moment later.
+     */
+    static final Duration NEW_GROUP_SETTLE = ACQUIRE_WAIT.plus(CHECK_INTERVAL);
     /** A leader that could not confirm the lock for this long steps down (below the session TTL). */
     static final Duration STEP_DOWN_AFTER = Duration.ofSeconds(HazelcastSettings.CP_SESSION_TTL_S - 2);
 
@@ -67,12 +85,16 @@ public final class Leadership {
     private final Context context;
     private final FencedLock lock;
     private final IAtomicReference<String> record;
+    private final IAtomicReference<String> epochs;
+    private final EpochFloor floor;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Promise<Void> stopped = Promise.promise();
     private final List<Handler<LeadershipChange>> handlers = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final UUID lifecycleListener;
     private final long watchdog;
+    /** The floor's value as last read or raised (the leadership thread's alone; -1 until read). */
+    private long known = -1;
 
     // guarded by this
     private long epoch;
@@ -82,21 +104,27 @@ public final class Leadership {
     private final List<Promise<Long>> electedWaiters = new ArrayList<>();
     private final List<Promise<LeadershipChange>> deposedWaiters = new ArrayList<>();
 
-    private Leadership(ControllerCluster cluster) {
+    private Leadership(ControllerCluster cluster, EpochFloor floor) {
         this.cluster = cluster;
+        this.floor = floor;
         this.hazelcast = cluster.hazelcast();
         this.context = cluster.vertx().getOrCreateContext();
         this.lock = hazelcast.getCPSubsystem().getLock(LOCK_NAME);
         this.record = hazelcast.getCPSubsystem().getAtomicReference(RECORD_NAME);
+        this.epochs = hazelcast.getCPSubsystem().getAtomicReference(EPOCH_NAME);
         this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
         this.watchdog = cluster.vertx().setPeriodic(CHECK_INTERVAL.toMillis(), id -> checkConfirmed());
         this.thread = new Thread(this::run, "apim-fleet-leadership");
         this.thread.setDaemon(true);
     }
 
-    /** Starts competing for leadership (returns at once; election happens on a thread of its own). */
-    public static Leadership compete(ControllerCluster cluster) {
-        Leadership leadership = new Leadership(Objects.requireNonNull(cluster, "cluster"));
+    /**
+     * Starts competing for leadership (returns at once; election happens on a thread of its own).
+     *
+     * @param floor where this controller keeps the highest epoch it has acted under or seen
+     */
+    public static Leadership compete(ControllerCluster cluster, EpochFloor floor) {
+        Leadership leadership = new Leadership(Objects.requireNonNull(cluster, "cluster"), Objects.requireNonNull(floor, "floor"));
         leadership.thread.start();
         return leadership;
     }
@@ -158,6 +186,7 @@ public final class Leadership {
             while (!stopRequested()) {
                 long fence;
                 try {
+                    exchangeFloor();
                     fence = lock.tryLockAndGetFence(ACQUIRE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (HazelcastInstanceNotActiveException e) {
                     return;
@@ -172,9 +201,14 @@ public final class Leadership {
                 if (fence == FencedLock.INVALID_FENCE) {
                     continue;
                 }
-                publishRecord(fence);
-                begin(fence);
-                hold(fence);
+                long epoch = claim(fence);
+                if (epoch == 0) {
+                    release();
+                    continue;
+                }
+                publishRecord(epoch);
+                begin(epoch);
+                hold(fence, epoch);
             }
         } catch (RuntimeException | Error e) {
             LOG.log(Level.SEVERE, "the leadership thread failed", e);
@@ -185,14 +219,14 @@ public final class Leadership {
     }
 
     /** Confirms the lock until this term ends; releases it when the term ended here. */
-    private void hold(long fence) {
+    private void hold(long fence, long epoch) {
         while (true) {
             if (await(CHECK_INTERVAL)) {
-                end(fence, "stopped");
+                end(epoch, "stopped");
                 release();
                 return;
             }
-            if (!isTerm(fence)) {
+            if (!isTerm(epoch)) {
                 // deposed by the watchdog (or a shutdown) while this thread waited: let the lock go
                 release();
                 return;
@@ -200,25 +234,32 @@ public final class Leadership {
             try {
                 long current = lock.getFence();
                 if (current != fence) {
-                    end(fence, "the lock's fence moved from " + fence + " to " + current);
+                    end(epoch, "the lock's fence moved from " + fence + " to " + current);
                     return;
                 }
-                confirmed(fence);
+                confirmed(epoch);
+                long newest = EpochRecord.parse(epochs.get()).epoch();
+                if (newest > epoch) {
+                    // a follower knew a higher epoch than this term's (agents may have seen it): re-elect above it
+                    end(epoch, "a controller knows epoch " + newest + ", above this term's");
+                    release();
+                    return;
+                }
             } catch (LockOwnershipLostException e) {
-                end(fence, "lost the leader lock: this member's CP session was closed");
+                end(epoch, "lost the leader lock: this member's CP session was closed");
                 return;
             } catch (IllegalMonitorStateException e) {
-                end(fence, "the leader lock is no longer held by this member");
+                end(epoch, "the leader lock is no longer held by this member");
                 return;
             } catch (HazelcastInstanceNotActiveException e) {
-                end(fence, "this member is shutting down");
+                end(epoch, "this member is shutting down");
                 return;
             } catch (RuntimeException e) {
                 // no answer from the CP group: the watchdog steps down if this lasts
                 LOG.log(Level.FINE, "cannot confirm the leader lock", e);
             }
             if (!recordPublished()) {
-                publishRecord(fence);
+                publishRecord(epoch);
             }
         }
     }
@@ -243,15 +284,83 @@ public final class Leadership {
         }
     }
 
+    /**
+     * Takes this term's epoch, written down in this controller's floor before it is returned (so
+     * whatever this controller takes next, clustered or lone, is above it). Returns 0 when a holder
+     * with a larger fence has already claimed: this member holds a lock it has lost meanwhile.
+     *
+     * <p>Why not simply the fence plus an offset, or the fence alone: the fence restarts low in a
+     * new CP group, and any offset would have to grow with every floor a member brings; one
+     * compare-and-set on {@code fence;epoch} orders terms by fence and keeps the largest epoch seen.
+     */
+    private long claim(long fence) {
+        try {
+            if (EpochRecord.parse(epochs.get()).fence() == 0 && await(NEW_GROUP_SETTLE)) {
+                return 0;   // stopped meanwhile
+            }
+            long floorNow = knownFloor();
+            while (true) {
+                String current = epochs.get();
+                EpochRecord group = EpochRecord.parse(current);
+                if (group.fence() > fence) {
+                    LOG.info(() -> "the leader lock's fence " + fence + " is older than the group's newest term's (" + group.fence() + "): not leading");
+                    return 0;
+                }
+                // the fence too: a group whose earlier leaders acted under their fence (before epochs were claimed) stays monotonic
+                long epoch = Math.max(Math.max(group.epoch(), floorNow), fence) + 1;
+                if (epochs.compareAndSet(current, new EpochRecord(fence, epoch).text())) {
+                    raiseFloor(epoch);
+                    return epoch;
+                }
+            }
+        } catch (HazelcastInstanceNotActiveException e) {
+            return 0;
+        } catch (RuntimeException e) {
+            // no answer from the CP group, or the floor could not be written: never act on an epoch not written down
+            LOG.log(Level.WARNING, "cannot take a leadership epoch; competing again", e);
+            return 0;
+        }
+    }
+
+    /**
+     * While not leading: writes down the group's newest epoch in this controller's floor, and
+     * raises the group's epoch to this controller's floor (a lone run, or an earlier group, may
+     * have gone higher), so the next leader acts above both. A lost race is retried next time.
+     */
+    private void exchangeFloor() {
+        String current = epochs.get();
+        EpochRecord group = EpochRecord.parse(current);
+        long floorNow = knownFloor();
+        if (group.epoch() > floorNow) {
+            raiseFloor(group.epoch());
+        } else if (floorNow > group.epoch()) {
+            epochs.compareAndSet(current, new EpochRecord(group.fence(), floorNow).text());
+        }
+    }
+
+    private long knownFloor() {
+        if (known < 0) {
+            known = floor.highest();
+        }
+        return known;
+    }
+
+    private void raiseFloor(long epoch) {
+        if (epoch > knownFloor()) {
+            floor.raise(epoch);
+            known = epoch;
+        }
+    }
+
     /** Writes {@code epoch;memberUuid;host:port} unless a larger epoch is already there. */
-    private void publishRecord(long fence) {
-        String mine = fence + ";" + cluster.memberId() + ";" + address(cluster.localMember());
+    private void publishRecord(long epoch) {
+        String mine = epoch + ";" + cluster.memberId() + ";" + address(cluster.localMember());
         try {
             for (int attempt = 0; attempt < 5; attempt++) {
                 String current = record.get();
-                if (LeaderRecord.parse(current).epoch() >= fence || record.compareAndSet(current, mine)) {
+                if (LeaderRecord.parse(current).epoch() >= epoch || record.compareAndSet(current, mine)) {
                     synchronized (this) {
-                        recordPublished = isTerm(fence);
+                        recordPublished = isTerm(epoch);
                     }
                     return;
                 }
@@ -276,41 +385,41 @@ public final class Leadership {
 
     // ------------------------------------------------------------------ state changes
 
-    private synchronized boolean isTerm(long fence) {
-        return epoch == fence && fence > 0;
+    private synchronized boolean isTerm(long term) {
+        return epoch == term && term > 0;
     }
 
     private synchronized boolean recordPublished() {
         return recordPublished;
     }
 
-    private synchronized void confirmed(long fence) {
-        if (epoch == fence) {
+    private synchronized void confirmed(long term) {
+        if (epoch == term) {
             confirmedAt = System.nanoTime();
         }
     }
 
-    private void begin(long fence) {
+    private void begin(long term) {
         List<Promise<Long>> waiters;
         synchronized (this) {
-            epoch = fence;
+            epoch = term;
             confirmedAt = System.nanoTime();
             waiters = List.copyOf(electedWaiters);
             electedWaiters.clear();
         }
-        LOG.info(() -> "controller " + cluster.options().hazelcastAddress() + " is leader, epoch " + fence);
-        LeadershipChange change = LeadershipChange.elected(fence);
+        LOG.info(() -> "controller " + cluster.options().hazelcastAddress() + " is leader, epoch " + term);
+        LeadershipChange change = LeadershipChange.elected(term);
         context.runOnContext(v -> {
             handlers.forEach(h -> h.handle(change));
-            waiters.forEach(w -> w.tryComplete(fence));
+            waiters.forEach(w -> w.tryComplete(term));
         });
     }
 
-    /** Ends the term {@code fence} if it is still the current one. */
-    private void end(long fence, String reason) {
+    /** Ends the term of epoch {@code term} if it is still the current one. */
+    private void end(long term, String reason) {
         List<Promise<LeadershipChange>> waiters;
         synchronized (this) {
-            if (fence <= 0 || epoch != fence) {
+            if (term <= 0 || epoch != term) {
                 return;
             }
             epoch = 0;
@@ -318,8 +427,8 @@ public final class Leadership {
             waiters = List.copyOf(deposedWaiters);
             deposedWaiters.clear();
         }
-        LOG.info(() -> "controller " + cluster.options().hazelcastAddress() + " is no longer leader (epoch " + fence + "): " + reason);
-        LeadershipChange change = LeadershipChange.lost(fence, reason);
+        LOG.info(() -> "controller " + cluster.options().hazelcastAddress() + " is no longer leader (epoch " + term + "): " + reason);
+        LeadershipChange change = LeadershipChange.lost(term, reason);
         context.runOnContext(v -> {
             handlers.forEach(h -> h.handle(change));
             waiters.forEach(w -> w.tryComplete(change));
@@ -328,14 +437,14 @@ public final class Leadership {
 
     /** Watchdog, on the event loop: a leader that has not confirmed the lock in time steps down. */
     private void checkConfirmed() {
-        long fence;
+        long term;
         long silentNanos;
         synchronized (this) {
-            fence = epoch;
+            term = epoch;
             silentNanos = System.nanoTime() - confirmedAt;
         }
-        if (fence > 0 && silentNanos > STEP_DOWN_AFTER.toNanos()) {
-            end(fence, "could not confirm the leader lock for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
+        if (term > 0 && silentNanos > STEP_DOWN_AFTER.toNanos()) {
+            end(term, "could not confirm the leader lock for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
         }
     }
 
@@ -395,6 +504,27 @@ public final class Leadership {
 
     private static String address(Member member) {
         return member.getAddress().getHost() + ":" + member.getAddress().getPort();
+    }
+
+    /** The group's newest term: {@code fence;epoch} (the lock's fence when it began, and its epoch). */
+    record EpochRecord(long fence, long epoch) {
+        static final EpochRecord NONE = new EpochRecord(0, 0);
+
+        static EpochRecord parse(String text) {
+            String[] parts = text == null ? new String[0] : text.split(";", 2);
+            if (parts.length != 2) {
+                return NONE;
+            }
+            try {
+                return new EpochRecord(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+            } catch (NumberFormatException e) {
+                return NONE;
+            }
+        }
+
+        String text() {
+            return fence + ";" + epoch;
+        }
     }
 
     /** The record the leader writes: {@code epoch;memberUuid;host:port}. */

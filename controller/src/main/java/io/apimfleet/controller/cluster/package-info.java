@@ -6,8 +6,11 @@
  * to the cluster-bind address alone, short join and failure-detection timeouts, a CP subsystem of
  * three members), with the event bus between controllers on mutual TLS from the separate
  * controller-peer CA; {@link io.apimfleet.controller.cluster.Leadership} elects one leader over
- * the CP {@code FencedLock} {@value io.apimfleet.controller.cluster.Leadership#LOCK_NAME}, whose
- * fencing token is the leadership epoch, and lists the members with the leader.
+ * the CP {@code FencedLock} {@value io.apimfleet.controller.cluster.Leadership#LOCK_NAME}, each
+ * term claiming a leadership epoch above every earlier term's in the group and above the
+ * controller's {@link io.apimfleet.controller.cluster.EpochFloor} (the highest epoch it has acted
+ * under or seen, kept in its state directory, so epochs keep growing across a full restart of the
+ * cluster and a switch between lone and clustered), and lists the members with the leader.
  *
  * <p>This package owns the Hazelcast configuration, the leader election and this controller's
  * identity on the event bus between controllers ({@link io.apimfleet.controller.cluster.PeerIdentity},

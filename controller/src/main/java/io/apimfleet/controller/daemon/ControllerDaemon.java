@@ -6,6 +6,7 @@ import io.apimfleet.controller.cluster.ControllerMember;
 import io.apimfleet.controller.cluster.ClusterOptions;
 import io.apimfleet.controller.cluster.ClusterView;
 import io.apimfleet.controller.cluster.ControllerCluster;
+import io.apimfleet.controller.cluster.EpochFloor;
 import io.apimfleet.controller.cluster.Leadership;
 import io.apimfleet.controller.cluster.LeadershipChange;
 import io.apimfleet.controller.rollout.RolloutRecord;
@@ -66,7 +67,7 @@ public final class ControllerDaemon {
      * @param requestTimeout   how long a request to an agent may take (default 30 s)
      * @param journalPoll      how often the journal file is checked for entries written by other processes
      * @param cluster          with {@code --cluster}: how this controller joins the controller cluster (it then
-     *                         acts only while it leads, under the leader lock's epoch); null for a lone controller
+     *                         acts only while it leads, under the epoch its election claims); null for a lone controller
      */
     public record Options(List<String> bind, int apiPort, int bridgePort, Duration heartbeatTimeout, Duration requestTimeout,
                           Duration journalPoll, ClusterOptions cluster) {
@@ -279,7 +280,7 @@ public final class ControllerDaemon {
                     options.cluster() == null ? ControllerRole.alone(() -> epoch, "https://" + state.advertise()) : new Clustered()).router(vertx);
             RevocationList revocations = state.revocations();
 
-            // clustered: the epoch is the leader lock's fencing token, never the state's counter
+            // clustered: the epoch comes with each election (above the state's, which the election raises), not at start
             return (options.cluster() == null ? worker.call(state::nextEpoch) : Future.succeededFuture(0L))
                     .onSuccess(taken -> epoch = taken)
                     .compose(v -> journal.start(vertx, options.journalPoll()))
@@ -335,12 +336,43 @@ public final class ControllerDaemon {
                     .compose(joined -> {
                         cluster = joined;
                         // taking the CP lock's proxy may wait on the cluster: off the event loop
-                        return vertx.executeBlocking(() -> Leadership.compete(joined));
+                        return vertx.executeBlocking(() -> Leadership.compete(joined, stateFloor()));
                     })
                     .map(elected -> {
                         leadership = elected.onChange(change -> context.runOnContext(v -> leadershipChanged(change)));
                         return null;
                     });
+        }
+
+        /**
+         * The election's floor: the state's highest epoch, read and raised through the state
+         * worker like every state change. The leadership thread waits for it (it is no event loop).
+         */
+        private EpochFloor stateFloor() {
+            return new EpochFloor() {
+                @Override
+                public long highest() {
+                    return awaitState(worker.call(state::highestEpoch));
+                }
+
+                @Override
+                public void raise(long epoch) {
+                    awaitState(worker.call(() -> state.raiseEpoch(epoch)));
+                }
+            };
+        }
+
+        private static <T> T awaitState(Future<T> future) {
+            try {
+                return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the leadership epoch in the state: " + describe(e.getCause()), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the state worker did not answer in " + START_TIMEOUT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the leadership epoch", e);
+            }
         }
 
         private void leadershipChanged(LeadershipChange change) {

@@ -51,6 +51,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  *   agents.json            enrolled agents and their certificates (no keys)
  *   revoked.json           revoked agent certificate serials
  *   journal/events.ndjson  one JSON event per line; never a secret
+ *   epoch                  the highest leadership epoch this controller has acted under or seen
  * </pre>
  * Every directory is 0700 and every file 0600. The only private keys here are the three CAs' and
  * the admin's; nodes' keys never reach the controller. A state made before the controller-peer
@@ -313,25 +314,54 @@ public final class ControllerState {
     // ------------------------------------------------------------------ leadership epoch
 
     /**
-     * Takes the next leadership epoch (1, 2, ...: {@code <state>/epoch}, synced before it is
-     * returned). A controller takes one when it starts acting; every command it sends carries it,
-     * and an agent refuses commands stamped with an epoch older than the newest it has seen.
+     * Takes the next leadership epoch: one above the highest this controller has acted under or
+     * seen ({@code <state>/epoch}, synced before it is returned), so a lone controller also starts
+     * above the epochs of an earlier clustered run. A controller takes one when it starts acting;
+     * every command it sends carries it, and an agent refuses commands stamped with an epoch older
+     * than the newest it has seen.
      */
     public long nextEpoch() {
         return locked(() -> {
-            Path file = dir.resolve(EPOCH);
-            long current = 0;
-            try {
-                if (Files.exists(file)) {
-                    current = Long.parseLong(Files.readString(file).trim());
-                }
-            } catch (IOException | NumberFormatException e) {
-                throw new ControllerStateException("cannot read the leadership epoch " + file + ": " + e.getMessage());
-            }
-            long next = current + 1;
-            SecureFiles.writePrivate(file, (next + "\n").getBytes(StandardCharsets.UTF_8));
+            long next = readEpoch() + 1;
+            writeEpoch(next);
             return next;
         });
+    }
+
+    /** The highest leadership epoch this controller has acted under or seen; 0 when none. */
+    public long highestEpoch() {
+        return locked(this::readEpoch);
+    }
+
+    /**
+     * Writes {@code epoch} down (synced) when it is higher than the highest so far: a clustered
+     * controller records every epoch it acts under or sees a leader act under, because its CP
+     * group's counters do not outlive a full restart of the cluster.
+     *
+     * @return the highest epoch after this
+     */
+    public long raiseEpoch(long epoch) {
+        return locked(() -> {
+            long current = readEpoch();
+            if (epoch <= current) {
+                return current;
+            }
+            writeEpoch(epoch);
+            return epoch;
+        });
+    }
+
+    private long readEpoch() {
+        Path file = dir.resolve(EPOCH);
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            throw new ControllerStateException("cannot read the leadership epoch " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void writeEpoch(long epoch) {
+        SecureFiles.writePrivate(dir.resolve(EPOCH), (epoch + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------ locking and journal

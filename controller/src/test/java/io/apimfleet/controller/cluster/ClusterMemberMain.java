@@ -38,7 +38,7 @@ public final class ClusterMemberMain {
         ControllerCluster.start(options)
                 .onSuccess(cluster -> {
                     say("UP " + cluster.memberId());
-                    Leadership.compete(cluster).onChange(c -> say((c.leader() ? "LEADER " : "LOST ") + c.epoch() + " " + c.reason()));
+                    Leadership.compete(cluster, new MemoryFloor(0)).onChange(c -> say((c.leader() ? "LEADER " : "LOST ") + c.epoch() + " " + c.reason()));
                 })
                 .onFailure(e -> {
                     say("FAILED " + e);

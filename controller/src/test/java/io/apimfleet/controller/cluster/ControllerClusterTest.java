@@ -67,7 +67,7 @@ class ControllerClusterTest {
         members = ClusterFixture.startAll(certs, IPS);
         startMillis = millisSince(start);
         System.out.printf("[cluster] three controllers started and joined in %d ms%n", startMillis);
-        leaderships = members.stream().map(Leadership::compete).toList();
+        leaderships = members.stream().map(m -> Leadership.compete(m, new MemoryFloor(0))).toList();
     }
 
     @AfterAll

@@ -42,7 +42,7 @@ class LeadershipFailoverTest {
         leaderships = new ArrayList<>();
         for (ControllerCluster member : members) {
             String who = member.options().bind();
-            leaderships.add(Leadership.compete(member).onChange(c -> changes.add(who + " " + c)));
+            leaderships.add(Leadership.compete(member, new MemoryFloor(0)).onChange(c -> changes.add(who + " " + c)));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> leaderships.stream().filter(Leadership::isLeader).count() == 1);
         System.out.printf("[failover] three controllers up with one leader in %d ms%n", millisSince(start));

@@ -1,0 +1,22 @@
+package io.apimfleet.controller.cluster;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An {@link EpochFloor} in memory, for tests whose members need no state directory. */
+final class MemoryFloor implements EpochFloor {
+    private final AtomicLong highest;
+
+    MemoryFloor(long highest) {
+        this.highest = new AtomicLong(highest);
+    }
+
+    @Override
+    public long highest() {
+        return highest.get();
+    }
+
+    @Override
+    public void raise(long epoch) {
+        highest.accumulateAndGet(epoch, Math::max);
+    }
+}
