@@ -68,6 +68,13 @@ final class LoggedList<E, F> {
         return cast(current().list());
     }
 
+    /** The entry with {@code key}, without copying the list (enrollment looks one up per request). Under the state's lock. */
+    java.util.Optional<E> get(String key) {
+        @SuppressWarnings("unchecked")
+        E entry = (E) current().entries().get(key);
+        return java.util.Optional.ofNullable(entry);
+    }
+
     /** Adds or replaces one entry (by key) with one synced line. Under the state's lock. */
     void put(E entry) {
         Cached before = current();
