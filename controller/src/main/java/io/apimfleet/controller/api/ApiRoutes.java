@@ -2,6 +2,7 @@ package io.apimfleet.controller.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.daemon.GroupCommit;
 import io.apimfleet.controller.daemon.PeerCertificates;
 import io.apimfleet.controller.daemon.StateWorker;
 import io.apimfleet.controller.journal.Journal;
@@ -9,6 +10,7 @@ import io.apimfleet.controller.metrics.FleetMetrics;
 import io.apimfleet.controller.pki.AgentRegistry;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.EnrollResult;
+import io.apimfleet.controller.pki.Enrollment;
 import io.apimfleet.controller.pki.EnrollmentRefused;
 import io.apimfleet.controller.registry.AgentRequestFailed;
 import io.apimfleet.controller.registry.AgentRequests;
@@ -26,6 +28,7 @@ import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.AgentView;
 import io.apimfleet.protocol.link.EnrollRequest;
 import io.apimfleet.protocol.link.EnrollResponse;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Handler;
@@ -83,6 +86,8 @@ public final class ApiRoutes {
     static final long BUNDLE_BODY_LIMIT = 32L * 1024 * 1024;
     static final long SPEC_BODY_LIMIT = 1024 * 1024;
     private static final Pattern NODE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** Enrollments handled together at most: a batch is one lock and one fsync per file, its replies wait for all of it. */
+    static final int ENROLL_BATCH = 64;
 
     private final ControllerState state;
     private final StateWorker worker;
@@ -94,6 +99,7 @@ public final class ApiRoutes {
     private final Rollouts rollouts;
     private final SecretStore secrets;
     private final ControllerRole role;
+    private final GroupCommit<Enrollment.Request, Enrollment.Outcome> enrollments;
 
     public ApiRoutes(ControllerState state, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests,
                      FleetMetrics metrics, List<String> bridgeEndpoints, Rollouts rollouts, SecretStore secrets, ControllerRole role) {
@@ -107,6 +113,7 @@ public final class ApiRoutes {
         this.requests = requests;
         this.metrics = metrics;
         this.bridgeEndpoints = List.copyOf(bridgeEndpoints);
+        this.enrollments = new GroupCommit<>(worker, ENROLL_BATCH, batch -> state.enrollment().enrollAll(batch, Instant.now()));
     }
 
     public Router router(Vertx vertx) {
@@ -180,7 +187,10 @@ public final class ApiRoutes {
             error(ctx, 400, "malformed-request", "an EnrollRequest needs both token and csr");
             return;
         }
-        worker.call(() -> state.enrollment().enroll(request.token(), request.csr(), Instant.now()))
+        // the CSR's signature is checked on the worker pool, many at a time; only the token and the writes need the state thread
+        ctx.vertx().executeBlocking(() -> Enrollment.CheckedCsr.of(request.csr()), false)
+                .compose(csr -> enrollments.submit(new Enrollment.Request(request.token(), csr)))
+                .compose(outcome -> outcome.refusal() == null ? Future.succeededFuture(outcome.result()) : Future.<EnrollResult>failedFuture(outcome.refusal()))
                 .onSuccess(result -> {
                     metrics.enrollment("issued");
                     json(ctx, 200, response(result));

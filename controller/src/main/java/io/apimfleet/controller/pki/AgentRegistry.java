@@ -95,7 +95,7 @@ public final class AgentRegistry {
         IssuedCertificate issued = new IssuedCertificate(certificate.getSerialNumber().toString(16),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), now, how, Pem.write(certificate));
         List<String> revoked = new ArrayList<>();
-        Optional<Agent> known = find(node);
+        Optional<Agent> known = entries().get(node);
         Agent changed;
         if (known.isEmpty()) {
             changed = new Agent(node, now, List.of(issued));

@@ -53,41 +53,127 @@ public final class Enrollment {
     }
 
     /**
+     * A CSR checked on its own, before any token is looked at: parsed, self-signature verified, key
+     * type and size checked. Pure computation, so it runs on any thread, outside the state's lock;
+     * {@code refusal} is kept (not thrown) so a bad token is still reported before a bad CSR.
+     */
+    public record CheckedCsr(PublicKey key, String commonName, EnrollmentRefused refusal) {
+        public static CheckedCsr of(String csrPem) {
+            try {
+                PKCS10CertificationRequest csr = parsed(csrPem);
+                SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+                verifySignature(csr, spki);
+                return new CheckedCsr(publicKey(spki), Enrollment.commonName(csr.getSubject()), null);
+            } catch (EnrollmentRefused refused) {
+                return new CheckedCsr(null, null, refused);
+            }
+        }
+
+        /** The key, when this CSR may be certified for {@code node}; otherwise the refusal. */
+        PublicKey keyFor(String node) {
+            if (refusal != null) {
+                throw refusal;
+            }
+            if (!node.equals(commonName)) {
+                throw new EnrollmentRefused(EnrollmentRefused.Reason.CN_MISMATCH, "the certificate request is for CN=" + commonName
+                        + " but this identity is node " + node + "; make the CSR with CN=" + node);
+            }
+            return key;
+        }
+    }
+
+    /** One enrollment asked for: a join token and its CSR, checked beforehand. Its text never shows the token. */
+    public record Request(String token, CheckedCsr csr) {
+        @Override
+        public String toString() {
+            return "Request[tokenId=" + JoinTokens.idOf(token).orElse("?") + "]";
+        }
+    }
+
+    /** What became of one request: a certificate, or the refusal (nothing issued, the token unchanged). */
+    public record Outcome(EnrollResult result, EnrollmentRefused refusal) {
+    }
+
+    private record Spent(String node, String tokenId, PublicKey key) {
+    }
+
+    /**
      * Enrolls the node the token was made for.
      *
      * @throws EnrollmentRefused with the reason; nothing was issued and the token is unchanged
      */
     public EnrollResult enroll(String token, String csrPem, Instant now) {
-        String tokenId = JoinTokens.idOf(token).orElse(null);
-        try {
-            return state.locked(() -> {
-                JoinTokens tokens = state.tokens();
-                JoinTokens.Entry entry = tokens.check(token, now);
-                String node = entry.node();
+        Outcome outcome = enrollAll(List.of(new Request(token, CheckedCsr.of(csrPem))), now).get(0);
+        if (outcome.refusal() != null) {
+            throw outcome.refusal();
+        }
+        return outcome.result();
+    }
+
+    /**
+     * Enrolls a batch, in order, under one hold of the state's lock, as one enrollment each would
+     * (a token used twice in the batch is refused the second time) but with one {@code fsync} per
+     * file for the whole batch (group commit): every token spent and synced before any certificate
+     * is signed, every serial in the ledger synced before the registry names it, then the
+     * registry and the journal synced. The outcomes, in the requests' order, are durable when
+     * this returns; a crash before costs the batch's tokens, never doubles one.
+     */
+    public List<Outcome> enrollAll(List<Request> requests, Instant now) {
+        return state.locked(() -> {
+            Outcome[] outcomes = new Outcome[requests.size()];
+            List<Spent> spent = SecureFiles.syncedOnce(() -> spend(requests, outcomes, now));
+            List<X509Certificate> certificates = SecureFiles.syncedOnce(() ->
+                    spent.stream().map(s -> issue(s.node(), s.key(), now)).toList());
+            SecureFiles.syncedOnce(() -> {
+                for (int i = 0, next = 0; i < outcomes.length; i++) {
+                    if (outcomes[i] == null) {
+                        outcomes[i] = registered(spent.get(next), certificates.get(next), now);
+                        next++;
+                    } else {
+                        EnrollmentRefused refused = outcomes[i].refusal();
+                        state.record("enroll.refused", JoinTokens.fields("node", refused.node().orElse(null),
+                                "tokenId", JoinTokens.idOf(requests.get(i).token()).orElse(null), "reason", refused.code()));
+                    }
+                }
+                return null;
+            });
+            return List.of(outcomes);
+        });
+    }
+
+    /** Checks every request's token and CSR and spends the good tokens; refusals go into {@code outcomes}. */
+    private List<Spent> spend(List<Request> requests, Outcome[] outcomes, Instant now) {
+        JoinTokens tokens = state.tokens();
+        List<Spent> spent = new java.util.ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            Request request = requests.get(i);
+            try {
+                JoinTokens.Entry entry = tokens.check(request.token(), now);
                 PublicKey key;
                 try {
-                    key = checkedKey(csrPem, node);
+                    key = request.csr().keyFor(entry.node());
                 } catch (EnrollmentRefused refused) {
-                    throw refused.forNode(node);
+                    throw refused.forNode(entry.node());
                 }
-                // the token is spent before any certificate exists: a crash after this point costs a token, never doubles one
                 tokens.markUsed(entry, now);
-                X509Certificate certificate = issue(node, key, now);
-                List<String> revoked = state.agents().add(node, certificate, "enroll", now);
-                Map<String, Object> fields = JoinTokens.fields("node", node, "tokenId", tokenId,
-                        "serial", certificate.getSerialNumber().toString(16), "notAfter", certificate.getNotAfter().toInstant().toString(),
-                        "fingerprint", Fingerprints.sha256(certificate));
-                if (!revoked.isEmpty()) {
-                    fields.put("revokedSerials", revoked);
-                }
-                state.record("enroll.accepted", fields);
-                return result(node, certificate);
-            });
-        } catch (EnrollmentRefused refused) {
-            state.record("enroll.refused", JoinTokens.fields("node", refused.node().orElse(null), "tokenId", tokenId,
-                    "reason", refused.code()));
-            throw refused;
+                spent.add(new Spent(entry.node(), entry.id(), key));
+            } catch (EnrollmentRefused refused) {
+                outcomes[i] = new Outcome(null, refused);
+            }
         }
+        return spent;
+    }
+
+    private Outcome registered(Spent spent, X509Certificate certificate, Instant now) {
+        List<String> revoked = state.agents().add(spent.node(), certificate, "enroll", now);
+        Map<String, Object> fields = JoinTokens.fields("node", spent.node(), "tokenId", spent.tokenId(),
+                "serial", certificate.getSerialNumber().toString(16), "notAfter", certificate.getNotAfter().toInstant().toString(),
+                "fingerprint", Fingerprints.sha256(certificate));
+        if (!revoked.isEmpty()) {
+            fields.put("revokedSerials", revoked);
+        }
+        state.record("enroll.accepted", fields);
+        return new Outcome(result(spent.node(), certificate), null);
     }
 
     /**
@@ -163,21 +249,16 @@ public final class Enrollment {
      * its public key when it may be certified for {@code node}. Refusals say why.
      */
     public static PublicKey checkedKey(String csrPem, String node) {
-        PKCS10CertificationRequest csr;
+        return CheckedCsr.of(csrPem).keyFor(node);
+    }
+
+    private static PKCS10CertificationRequest parsed(String csrPem) {
         try {
-            csr = Pem.csr(csrPem);
+            return Pem.csr(csrPem);
         } catch (RuntimeException e) {
             throw new EnrollmentRefused(EnrollmentRefused.Reason.CSR_UNPARSABLE,
                     "the certificate request is not a PEM PKCS#10 CSR (" + e.getMessage() + ")");
         }
-        SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
-        verifySignature(csr, spki);
-        String cn = commonName(csr.getSubject());
-        if (!node.equals(cn)) {
-            throw new EnrollmentRefused(EnrollmentRefused.Reason.CN_MISMATCH,
-                    "the certificate request is for CN=" + cn + " but this identity is node " + node + "; make the CSR with CN=" + node);
-        }
-        return publicKey(spki);
     }
 
     private static void verifySignature(PKCS10CertificationRequest csr, SubjectPublicKeyInfo spki) {

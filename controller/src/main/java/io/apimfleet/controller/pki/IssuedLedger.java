@@ -4,9 +4,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -22,12 +20,10 @@ final class IssuedLedger {
     /** Under the state's lock: signs with a serial no certificate of either CA has, and records it. */
     static X509Certificate issueUnique(Path file, String ca, Function<BigInteger, X509Certificate> sign) {
         LoggedList<ControllerState.IssuedEntry, ControllerState.IssuedFile> ledger = ledger(file);
-        Set<String> taken = new HashSet<>();
-        ledger.read().forEach(e -> taken.add(e.serial()));
         BigInteger serial;
         do {
             serial = CertificateAuthority.randomSerial();
-        } while (taken.contains(serial.toString(16)));
+        } while (ledger.get(serial.toString(16)).isPresent());   // keyed by serial: no set of every serial per issue
         X509Certificate certificate = sign.apply(serial);
         ledger.put(new ControllerState.IssuedEntry(ca, serial.toString(16), certificate.getSubjectX500Principal().getName(),
                 certificate.getNotAfter().toInstant(), Instant.now()));

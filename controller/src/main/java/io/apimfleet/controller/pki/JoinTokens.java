@@ -208,7 +208,7 @@ public final class JoinTokens {
                     "the join token is malformed: expected <id>.<secret> exactly as fleet token create printed it");
         }
         String id = token.substring(0, ID_LENGTH);
-        Entry entry = find(read(), id)
+        Entry entry = entries().get(id)
                 .filter(e -> MessageDigest.isEqual(HexFormat.of().parseHex(e.sha256()), Crypto.sha256(token.getBytes(StandardCharsets.US_ASCII))))
                 .orElseThrow(() -> new EnrollmentRefused(EnrollmentRefused.Reason.UNKNOWN,
                         "the join token is not known to this controller; check --controller, or make one with fleet token create"));
@@ -225,15 +225,14 @@ public final class JoinTokens {
         }
     }
 
-    /** Marks the token used (one synced line appended to tokens.json.log); refuses if it was used meanwhile. */
+    /** Marks the token used (one line appended to tokens.json.log, synced unless in {@link SecureFiles#syncedOnce}); refuses if it was used meanwhile. */
     void markUsed(Entry entry, Instant now) {
-        TokenFile file = read();
-        Entry current = find(file, entry.id()).orElseThrow();
+        Entry current = entries().get(entry.id()).orElseThrow();
         if (current.usedAt() != null || current.revokedAt() != null) {
             throw new EnrollmentRefused(current.revokedAt() != null ? EnrollmentRefused.Reason.REVOKED : EnrollmentRefused.Reason.USED,
                     current.node(), "the join token " + current.id() + " can no longer be used");
         }
-        replace(file, new Entry(current.id(), current.node(), current.sha256(), current.created(), current.expires(), now, null));
+        entries().put(new Entry(current.id(), current.node(), current.sha256(), current.created(), current.expires(), now, null));
     }
 
     static void writeEmpty(Path file) {

@@ -33,6 +33,7 @@ import java.util.function.Supplier;
 final class LoggedList<E, F> {
     static final int MIN_COMPACTION = 1000;
 
+    // list: the entries' immutable copy, null until read after a change
     private record Cached(StateJson.Version snapshot, StateJson.Version log, LinkedHashMap<String, Object> entries,
                           List<Object> list, int logLines) {
     }
@@ -65,7 +66,23 @@ final class LoggedList<E, F> {
 
     /** Every entry, in order: the snapshot's, each replaced by its latest logged version, then the new ones. Immutable. */
     List<E> read() {
-        return cast(current().list());
+        Cached cached = current();
+        if (cached.list() != null) {
+            return cast(cached.list());
+        }
+        List<Object> list;
+        synchronized (cached.entries()) {   // put changes the map in place; this may run outside the state's lock
+            list = List.copyOf(cached.entries().values());
+        }
+        CACHE.replace(snapshot, cached, new Cached(cached.snapshot(), cached.log(), cached.entries(), list, cached.logLines()));
+        return cast(list);
+    }
+
+    /** The entry with {@code key}, without copying the list (enrollment looks one up per request). Under the state's lock. */
+    java.util.Optional<E> get(String key) {
+        @SuppressWarnings("unchecked")
+        E entry = (E) current().entries().get(key);
+        return java.util.Optional.ofNullable(entry);
     }
 
     /** Adds or replaces one entry (by key) with one synced line. Under the state's lock. */
@@ -79,13 +96,16 @@ final class LoggedList<E, F> {
         }
         SecureFiles.appendPrivate(log, line);
         LinkedHashMap<String, Object> entries = before.entries();
-        entries.put(key.apply(entry), entry);
+        synchronized (entries) {
+            entries.put(key.apply(entry), entry);
+        }
         int lines = before.logLines() + 1;
         if (lines >= Math.max(MIN_COMPACTION, entries.size())) {
             rewrite(cast(List.copyOf(entries.values())));
             return;
         }
-        remember(new Cached(before.snapshot(), version(log), entries, List.copyOf(entries.values()), lines));
+        // the list is copied at the next read, not per change: enrolling changes three lists and reads none
+        remember(new Cached(before.snapshot(), version(log), entries, null, lines));
     }
 
     /** Replaces everything with {@code entries}: the snapshot rewritten, the log removed. Under the state's lock. */

@@ -13,14 +13,20 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Files in the controller's state: directories 0700, secret files 0600, every rewrite atomic
  * (temporary file beside the target, fsync, rename), so a crash leaves the old or the new
- * content, never half of one.
+ * content, never half of one. Appends are synced before they return, or, inside
+ * {@link #syncedOnce}, once per file when it ends (group commit).
  */
 public final class SecureFiles {
+    // per thread, the files appended to inside syncedOnce and not synced yet; unset outside
+    private static final ThreadLocal<Set<Path>> UNSYNCED = new ThreadLocal<>();
+
     /** rwx------ */
     public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     /** rw------- : private keys, secrets, and (the directory being private anyway) every state file. */
@@ -104,9 +110,53 @@ public final class SecureFiles {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(false);
+            Set<Path> unsynced = UNSYNCED.get();
+            if (unsynced == null) {
+                channel.force(false);
+            } else {
+                unsynced.add(target);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} with the syncs of its appends on this thread deferred: each file appended to
+     * is synced once, in the order first appended, before this returns (also when {@code work}
+     * fails). Many appends then cost one {@code fsync} per file; what {@code work} wrote may only be
+     * acknowledged after this returns. A call inside another joins it (synced when the outer ends).
+     */
+    public static <T> T syncedOnce(Supplier<T> work) {
+        if (UNSYNCED.get() != null) {
+            return work.get();
+        }
+        Set<Path> unsynced = new LinkedHashSet<>();
+        UNSYNCED.set(unsynced);
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            UNSYNCED.remove();
+            try {
+                unsynced.forEach(SecureFiles::sync);
+            } catch (UncheckedIOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        UNSYNCED.remove();
+        unsynced.forEach(SecureFiles::sync);
+        return result;
+    }
+
+    private static void sync(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(false);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // removed since (a side log folded into its snapshot, which was synced when written)
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,51 @@ class EnrollApiTest {
         assertThat(error.path("reason").asText()).isEqualTo("used");
         assertThat(error.path("error").asText()).isNotBlank();
         assertThat(again.body()).doesNotContain(token.substring(7));
+    }
+
+    @Test
+    void twoConcurrentEnrollmentsWithTheSameTokenExactlyOneSucceeds() throws Exception {
+        String token = controller.state().tokens().create("km1", null, Instant.now()).token();
+        List<String> bodies = List.of(enrollBody(token, Keys.ecP256(), "km1"), enrollBody(token, Keys.ecP256(), "km1"));
+
+        List<HttpResponse<String>> responses = concurrently(bodies);
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 403);
+        HttpResponse<String> refused = responses.stream().filter(r -> r.statusCode() == 403).findFirst().orElseThrow();
+        assertThat(Json.mapper().readTree(refused.body()).path("reason").asText()).isEqualTo("used");
+        assertThat(controller.state().agents().find("km1").orElseThrow().certificates()).hasSize(1);
+    }
+
+    @Test
+    void concurrentEnrollmentsEachWithItsOwnTokenAllSucceed() throws Exception {
+        List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String node = "gw" + i;
+            bodies.add(enrollBody(controller.state().tokens().create(node, null, Instant.now()).token(), Keys.ecP256(), node));
+        }
+
+        List<HttpResponse<String>> responses = concurrently(bodies);
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(controller.state().agents().list()).extracting(a -> a.node())
+                .containsExactlyInAnyOrder("gw0", "gw1", "gw2", "gw3", "gw4", "gw5", "gw6", "gw7");
+    }
+
+    /** POSTs every body to /v1/enroll at once; the responses in the bodies' order. */
+    private List<HttpResponse<String>> concurrently(List<String> bodies) throws Exception {
+        // a thread per request: the common pool has a single thread on a 2-core machine
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(bodies.size());
+        try {
+            List<CompletableFuture<HttpResponse<String>>> sent = bodies.stream()
+                    .map(body -> CompletableFuture.supplyAsync(() -> post("/v1/enroll", body), threads)).toList();
+            List<HttpResponse<String>> responses = new java.util.ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> response : sent) {
+                responses.add(response.get(30, TimeUnit.SECONDS));
+            }
+            return responses;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

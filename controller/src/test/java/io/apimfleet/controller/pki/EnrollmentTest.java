@@ -271,6 +271,53 @@ class EnrollmentTest {
         }
     }
 
+    @Test
+    void aTokenGivenTwiceInOneBatchIsSpentOnceAndRefusedAsUsedTheSecondTime() {
+        String token = token("km1").token();
+        Enrollment.Request first = request(token, "km1");
+        Enrollment.Request second = request(token, "km1");
+
+        List<Enrollment.Outcome> outcomes = state.enrollment().enrollAll(List.of(first, second), now);
+
+        assertThat(outcomes.get(0).result().node()).isEqualTo("km1");
+        assertThat(outcomes.get(1).result()).isNull();
+        assertThat(outcomes.get(1).refusal().code()).isEqualTo("used");
+        assertThat(state.agents().find("km1").orElseThrow().certificates()).singleElement()
+                .extracting(AgentRegistry.IssuedCertificate::serial).isEqualTo(outcomes.get(0).result().serial());
+    }
+
+    @Test
+    void aBatchAnswersAndJournalsEachRequestInItsOrder() {
+        JoinTokens.IssuedToken km1 = token("km1");
+        JoinTokens.IssuedToken gw1 = token("gw1");
+
+        List<Enrollment.Outcome> outcomes = state.enrollment().enrollAll(List.of(
+                request(km1.token(), "km1"), request(gw1.token(), "other"), request(gw1.token(), "gw1")), now);
+
+        assertThat(outcomes).extracting(o -> o.result() == null ? o.refusal().code() : o.result().node())
+                .containsExactly("km1", "cn-mismatch", "gw1");
+        assertThat(state.journal().stream().filter(e -> e.get("type").toString().startsWith("enroll.")).toList())
+                .extracting(e -> e.get("type"), e -> fields(e).get("node"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("enroll.accepted", "km1"),
+                        org.assertj.core.groups.Tuple.tuple("enroll.refused", "gw1"),
+                        org.assertj.core.groups.Tuple.tuple("enroll.accepted", "gw1"));
+    }
+
+    @Test
+    void aBadTokenIsReportedBeforeABadCsrCheckedOutsideTheLock() {
+        Enrollment.Request request = new Enrollment.Request("abcdef.0123456789abcdef01234567", Enrollment.CheckedCsr.of("not a csr"));
+
+        assertThat(state.enrollment().enrollAll(List.of(request), now).get(0).refusal().code()).isEqualTo("unknown");
+    }
+
+    @Test
+    void aRequestShowsItsTokenIdButNeverTheToken() {
+        String token = token("km1").token();
+
+        assertThat(request(token, "km1").toString()).contains(token.substring(0, 6)).doesNotContain(token.substring(7));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Refused with {@code code}; nothing issued: agents.json and the CA's serial ledger unchanged. */
@@ -291,6 +338,10 @@ class EnrollmentTest {
         if (token != null && token.matches("[a-z0-9]{6}\\..{16,}")) {
             assertThat(TestStates.allText(state.dir())).doesNotContain(token).doesNotContain(token.substring(7));
         }
+    }
+
+    private static Enrollment.Request request(String token, String node) {
+        return new Enrollment.Request(token, Enrollment.CheckedCsr.of(TestStates.csr(Keys.ecP256(), node)));
     }
 
     private EnrollmentRefused refusal(String token, String csr, Instant at) {
