@@ -223,9 +223,23 @@ public final class ControllerDaemon {
         return joined == null ? List.of(ownBridgeEndpoint()) : joined.bridgeEndpoints();
     }
 
-    /** This controller's bridge as agents reach it: {@code ADVERTISED-HOST:BRIDGE-PORT}. */
+    /**
+     * This controller's bridge as agents reach it: {@code ADVERTISED-HOST:BRIDGE-PORT}. Clustered,
+     * the advertised host only when this controller listens there (a wildcard bind, or that very
+     * address), else its first bound address: until {@code fleet controller join} exists, controllers
+     * 2 and 3 run on copies of controller 1's state and so carry its advertised host. The server
+     * certificate names every bound address, so either passes the agent's host name check.
+     */
     private String ownBridgeEndpoint() {
         String host = ServerIdentity.hostOf(state.advertise());
+        if (options.cluster() != null) {
+            List<String> specific = options.bind().stream()
+                    .filter(b -> !b.equals("0.0.0.0") && !b.equals("::") && !b.equals("[::]"))
+                    .map(ServerIdentity::hostOf).toList();
+            if (specific.size() == options.bind().size() && !specific.isEmpty() && !specific.contains(host)) {
+                host = specific.get(0);
+            }
+        }
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + options.bridgePort();
     }
 
