@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * .71 and .72 (issue 9): one leader, the same view from every member, a follower refusing
  * leader-only work by naming the leader, a new leader with a higher epoch after the leader's
  * SIGKILL, and after a full restart of the three (a new CP group, whose lock fences start small
- * again) a leader whose epoch is still higher. The tests kill and restart, so the order is fixed.
+ * again) a leader whose epoch is still higher; last, a {@code fleet-agent} joined to controller 1
+ * is linked to another controller within seconds of controller 1's SIGKILL. The tests kill and
+ * restart, so the order is fixed.
  *
  * <p>Interim, until {@code fleet controller join} exists: controllers 2 and 3 run on copies of
  * controller 1's freshly initialised state directory (same fleet and controller-peer CAs, same
@@ -48,6 +52,7 @@ class ControllerHaProcessTest {
     private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
     private static final Duration START_DEADLINE = Duration.ofSeconds(120);
     private static final Duration ELECTION_DEADLINE = Duration.ofSeconds(90);
+    private static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
 
     @TempDir
     static Path dir;
@@ -212,6 +217,37 @@ class ControllerHaProcessTest {
         long after = leader.view().epoch();
         System.out.printf("[ha] full restart: epoch %d before, %s leads under epoch %d %d ms after the stop began%n", before, leader.ip(), after, millisSince(start));
         assertThat(after).isGreaterThan(before);
+    }
+
+    @Test
+    @Order(6)
+    void anAgentWhoseControllerIsSigkilledIsLinkedToAnotherWithinSeconds() throws IOException, InterruptedException {
+        awaitLeader(members, 0);   // the three are one cluster again, so each names all three bridges
+        Member first = members.get(0);
+        Matcher join = JOIN.matcher(Launched.run(dir.resolve("logs/token-n1.log"), "fleet", "token", "create",
+                "--state", first.state().toString(), "--node", "n1"));
+        assertThat(join.find()).isTrue();
+        Path agentState = dir.resolve("hosts/n1");
+        Launched.run(dir.resolve("logs/join-n1.log"), "fleet-agent", "join", "--controller", first.api().toString(),
+                "--node", "n1", "--token", join.group(1), "--ca-hash", join.group(2), "--state", agentState.toString());
+        JsonNode link = Json.mapper().readTree(agentState.resolve("identity/controller.json").toFile());
+        List<String> endpoints = new ArrayList<>();
+        link.get("bridgeEndpoints").forEach(e -> endpoints.add(e.asText()));
+        assertThat(endpoints).as("the join answer names every controller's bridge, controller 1's first").hasSize(3);
+        assertThat(endpoints.get(0)).startsWith(first.ip() + ":");
+
+        try (Launched agent = Launched.start(dir.resolve("logs/agent-n1.log"), "fleet-agent", "run", "--state", agentState.toString())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.output().contains("link: connected to " + first.ip() + ":"));
+            long start = System.nanoTime();
+            first.process().process().destroyForcibly();   // SIGKILL: the kernel closes its sockets
+            assertThat(first.process().process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+            Pattern elsewhere = Pattern.compile("link: connected to (" + Pattern.quote(IPS[1]) + "|" + Pattern.quote(IPS[2]) + "):");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> elsewhere.matcher(agent.output()).find());
+            long took = millisSince(start);
+            Matcher on = elsewhere.matcher(agent.output());
+            assertThat(on.find()).isTrue();
+            System.out.printf("[ha] agent n1 of %s (SIGKILLed) linked to %s %d ms later%n", first.ip(), on.group(1), took);
+        }
     }
 
     /** Waits until every member of {@code asked} names the same leader among them, with an epoch above {@code above}. */

@@ -123,6 +123,24 @@ public final class AgentState {
         }
     }
 
+    /**
+     * Keeps the bridge endpoints a controller named (in a renewal answer or its link advice) in
+     * {@code controller.json}, atomically, when they differ from the stored ones; true when written.
+     * Synchronised: a renewal and an advice may both update the file.
+     */
+    public synchronized boolean updateBridgeEndpoints(List<Endpoint> endpoints) {
+        if (endpoints.isEmpty()) {
+            return false;
+        }
+        ControllerLink link = readLink();
+        List<String> given = BridgeEndpoints.texts(endpoints);
+        if (given.equals(link.bridgeEndpoints())) {
+            return false;
+        }
+        writeLink(new ControllerLink(link.controller(), given, link.node(), link.home()));
+        return true;
+    }
+
     public ControllerLink readLink() {
         requireIdentity();
         try {

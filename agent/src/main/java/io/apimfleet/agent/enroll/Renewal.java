@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Renews this agent's certificate before it expires: once two thirds of its life have passed,
@@ -35,10 +36,12 @@ public final class Renewal {
 
     private final AgentState state;
     private final Clock clock;
+    private final Consumer<String> log;
 
-    public Renewal(AgentState state, Clock clock) {
+    public Renewal(AgentState state, Clock clock, Consumer<String> log) {
         this.state = state;
         this.clock = clock;
+        this.log = log;
     }
 
     public boolean due(Identity identity) {
@@ -78,22 +81,20 @@ public final class Renewal {
         }
         state.write(state.certificateFile(), Join.pem(certificate));
         state.promotePendingKey();
-        updateEndpoints(link, answer);
+        updateEndpoints(answer);
         Identity renewed = state.loadIdentity();
         return new Result(Outcome.RENEWED, renewed, "valid until " + renewed.notAfter());
     }
 
     /** A renewal answer may name new bridge endpoints; keep them when it does. */
-    private void updateEndpoints(ControllerLink link, JsonNode answer) {
+    private void updateEndpoints(JsonNode answer) {
         JsonNode endpoints = answer.get("bridgeEndpoints");
         if (endpoints == null || !endpoints.isArray() || endpoints.isEmpty()) {
             return;
         }
         List<String> list = new ArrayList<>();
         endpoints.forEach(e -> list.add(e.asText()));
-        if (!list.equals(link.bridgeEndpoints())) {
-            state.writeLink(new ControllerLink(link.controller(), list, link.node(), link.home()));
-        }
+        state.updateBridgeEndpoints(BridgeEndpoints.parse(list, line -> log.accept("identity: " + line)));
     }
 
     private static String text(JsonNode node, String field) {

@@ -2,6 +2,7 @@ package io.apimfleet.agent.link;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.apimfleet.agent.enroll.BridgeEndpoints;
 import io.apimfleet.agent.enroll.Endpoint;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.Addresses;
@@ -40,7 +41,10 @@ import java.util.function.Supplier;
  * agent's certificate, trusting only the fleet CA, host name checked) over which it registers
  * its command address, heartbeats, pings, and answers requests on the reply address it is given.
  * A lost link never touches the product: the link reconnects with {@link Backoff}, trying the
- * endpoints in turn, and logs one line per change. Everything runs on one event-loop context;
+ * endpoints in turn, and logs one line per change; a link that was up and is lost goes to another
+ * controller's endpoint at once (see {@link #failOver}). The controller's advice may name a new
+ * list of endpoints: it is used from the next connection on and handed to
+ * {@link #onNewEndpoints} to be kept. Everything runs on one event-loop context;
  * blocking work (facts, bundles) is done elsewhere and comes back as futures.
  *
  * <p>The link counts as up at the first pong after connecting: with TLS 1.3 a refused client
@@ -50,6 +54,7 @@ import java.util.function.Supplier;
 public final class BridgeLink {
     private final AtomicLong heartbeatsSent = new AtomicLong();
     private volatile Runnable onConnected = () -> { };
+    private volatile Function<List<Endpoint>, Future<Void>> onNewEndpoints = list -> Future.succeededFuture();
     private static final ObjectReader REQUESTS = Json.mapper().readerFor(AgentRequest.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectReader ADVICE = Json.mapper().readerFor(LinkAdvice.class)
@@ -64,7 +69,8 @@ public final class BridgeLink {
     private final String node;
     private final String commands;
     private final String advice;
-    private final List<Endpoint> endpoints;
+    /** Where to connect, tried in turn; replaced (on {@code context}) when the controller names others. */
+    private volatile List<Endpoint> endpoints;
     private final Supplier<ClientSSLOptions> tls;
     private final Supplier<Future<Facts>> facts;
     private final Function<AgentRequest, Future<AgentReply>> requests;
@@ -72,6 +78,7 @@ public final class BridgeLink {
     private final LinkSettings settings;
     private final Clock clock;
     private final Backoff backoff;
+    private final Random random;
     private final Consumer<String> log;
 
     // Event-loop state: touched only on `context`.
@@ -113,6 +120,7 @@ public final class BridgeLink {
         this.settings = settings;
         this.clock = clock;
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax(), random);
+        this.random = random;
         this.reconnectSpread = settings.backoffBase();
         this.log = log;
         int timeout = (int) settings.connectTimeout().toMillis();
@@ -169,10 +177,23 @@ public final class BridgeLink {
         });
     }
 
-    /** True while connected and answered (a pong came back). */
     /** Runs on the link's event loop each time the link comes up (a controller that restarted knows nothing yet). */
     public void onConnected(Runnable action) {
         this.onConnected = action;
+    }
+
+    /**
+     * Runs on the link's event loop when the controller's advice names a list of bridge endpoints
+     * other than the one in use (the link uses it from the next connection on); the future tells
+     * whether it was kept, and a failure is logged.
+     */
+    public void onNewEndpoints(Function<List<Endpoint>, Future<Void>> action) {
+        this.onNewEndpoints = action;
+    }
+
+    /** The bridge endpoints the link tries, in order. */
+    public List<Endpoint> endpoints() {
+        return endpoints;
     }
 
     /** Heartbeats written since the link started (for the agent's metrics). */
@@ -185,6 +206,7 @@ public final class BridgeLink {
         return reconnectSpread;
     }
 
+    /** True while connected and answered (a pong came back). */
     public boolean isUp() {
         return up;
     }
@@ -199,7 +221,8 @@ public final class BridgeLink {
         if (stopped) {
             return;
         }
-        Endpoint target = endpoints.get(Math.floorMod(attempt++, endpoints.size()));
+        List<Endpoint> list = endpoints;
+        Endpoint target = list.get(Math.floorMod(attempt++, list.size()));
         ClientSSLOptions ssl;
         try {
             ssl = tls.get();
@@ -383,9 +406,29 @@ public final class BridgeLink {
                 backoff.spreadOver(given.reconnectSpread());
                 reconnectSpread = backoff.spread();
             }
+            if (given != null && given.bridgeEndpoints() != null) {
+                useEndpoints(BridgeEndpoints.parse(given.bridgeEndpoints(), line -> log.accept("link: " + line)));
+            }
         } catch (Exception e) {
             log.accept("link: ignored unreadable advice from the controller: " + describe(e));
         }
+    }
+
+    /** Takes a list of endpoints the controller named, when it is a new one (an absent or empty list changes nothing). */
+    private void useEndpoints(List<Endpoint> given) {
+        if (given.isEmpty() || given.equals(endpoints)) {
+            return;
+        }
+        endpoints = given;
+        log.accept("link: the controller names " + given.size() + " bridge endpoint" + (given.size() == 1 ? "" : "s") + ": "
+                + String.join(", ", BridgeEndpoints.texts(given)) + "; used from the next connection on");
+        Future<Void> kept;
+        try {
+            kept = onNewEndpoints.apply(given);
+        } catch (RuntimeException e) {
+            kept = Future.failedFuture(e);
+        }
+        kept.onFailure(e -> log.accept("link: cannot keep the new bridge endpoints in controller.json: " + describe(e)));
     }
 
     /** The request's leadership epoch ({@link Addresses#EPOCH}); 0 when absent, and when unreadable (so refused once any epoch was seen). */
@@ -436,7 +479,12 @@ public final class BridgeLink {
         }
         if (wasUp) {
             String reason = droppedBecause != null ? droppedBecause : lastError != null ? lastError : "closed by the controller";
-            retry("lost " + endpoint + " after " + seconds(lived) + ": " + reason);
+            String lost = "lost " + endpoint + " after " + seconds(lived) + ": " + reason;
+            if (endpoints.size() > 1) {
+                failOver(lost);
+            } else {
+                retry(lost);
+            }
         } else if (droppedBecause != null) {
             retry("gave up on " + endpoint + ": " + droppedBecause);
         } else if (lastError == null || lastError.contains("certificate")) {
@@ -454,6 +502,25 @@ public final class BridgeLink {
         }
         Duration delay = backoff.next();
         log.accept("link: " + what + "; retrying in " + seconds(delay));
+        retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connect());
+    }
+
+    /**
+     * After losing a link that was up, with other controllers to go to: the next attempt goes to
+     * one of the others, picked at random, within the backoff base (1 s by default) rather than
+     * the advised spread. The spread is there so that a controller that restarts does not meet its
+     * whole fleet at once; a failover target is already up, takes only its share of the lost
+     * controller's agents (the random pick splits them over all the others), and its bridge turns
+     * away at once the handshakes beyond its rate ({@code LinkAdvice.RECONNECTS_PER_SECOND}): an
+     * agent turned away, or whose pick is down too, is back on the usual backoff, spread and all.
+     * A lone controller's agents (one endpoint) wait out the spread as before.
+     */
+    private void failOver(String what) {
+        List<Endpoint> list = endpoints;
+        int at = list.indexOf(endpoint);
+        attempt = at < 0 ? random.nextInt(list.size()) : at + 1 + random.nextInt(list.size() - 1);
+        Duration delay = Duration.ofMillis(random.nextLong(settings.backoffBase().toMillis() + 1));
+        log.accept("link: " + what + "; failing over to " + list.get(Math.floorMod(attempt, list.size())) + " in " + seconds(delay));
         retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connect());
     }
 

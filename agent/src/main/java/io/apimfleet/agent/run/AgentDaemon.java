@@ -5,6 +5,7 @@ import io.apimfleet.agent.apply.BundleWorker;
 import io.apimfleet.agent.apply.LocalHome;
 import io.apimfleet.agent.enroll.AgentState;
 import io.apimfleet.agent.enroll.ControllerLink;
+import io.apimfleet.agent.enroll.BridgeEndpoints;
 import io.apimfleet.agent.enroll.Endpoint;
 import io.apimfleet.agent.enroll.HostKeys;
 import io.apimfleet.agent.enroll.Identity;
@@ -78,7 +79,7 @@ public final class AgentDaemon {
         this.identity = identity;
         this.tls = clientTls(identity);
         this.node = identity.node();
-        this.renewal = new Renewal(state, settings.clock());
+        this.renewal = new Renewal(state, settings.clock(), settings.log());
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
                 .setWorkerPoolSize(2)
@@ -86,7 +87,7 @@ public final class AgentDaemon {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         LocalHome local = home == null ? null : new LocalHome(home, state.root(), null);
         this.local = local;
-        List<Endpoint> endpoints = controller.bridgeEndpoints().stream().map(e -> Endpoint.parse(e, 7444)).toList();
+        List<Endpoint> endpoints = BridgeEndpoints.parse(controller.bridgeEndpoints(), line -> settings.log().accept("link: " + line));
         this.link = new BridgeLink(vertx, node, endpoints, () -> tls, this::gatherFacts, this::handle, EpochFence.in(state.root()), settings.link(),
                 settings.clock(), settings.random(), settings.log());
         this.product = new ProductSupervisor(vertx, state.root(), link::sendEvent, settings.log());
@@ -112,6 +113,8 @@ public final class AgentDaemon {
                 + identity.notAfter() + ", renewal from " + identity.renewalDue() + "); home "
                 + (home == null ? "none" : home) + "; bridge " + String.join(", ", controller.bridgeEndpoints()));
         link.onConnected(this::reportProbes);
+        // ordered: two new lists in a row are written in the order they came, the newest last
+        link.onNewEndpoints(list -> vertx.executeBlocking(() -> state.updateBridgeEndpoints(list), true).mapEmpty());
         link.start();
     }
 

@@ -313,6 +313,48 @@ class AgentDaemonTest {
     }
 
     @Test
+    void failsOverToAnotherControllerWithinSecondsWhenItsControllerDies() throws Exception {
+        try (FakeController second = FakeController.start(ca)) {
+            pointBridgeAt(controller.bridgeEndpoint(), second.bridgeEndpoint());
+            // a spread of a minute: waiting it out would take up to a minute, failing over must not
+            controller.advice = new LinkAdvice(60_000);
+            startConnected();
+            await().atMost(DEADLINE).until(() -> agent.link().reconnectSpread().equals(Duration.ofMinutes(1)));
+
+            String first = controller.bridgeEndpoint();
+            controller.close();
+            long lost = System.nanoTime();
+            await().atMost(Duration.ofSeconds(5)).until(() -> agent.link().isUp() && !second.registrations.isEmpty());
+            System.out.printf("agent: linked to the second controller %d ms after the first closed%n", (System.nanoTime() - lost) / 1_000_000);
+            assertThat(log).anyMatch(l -> l.startsWith("link: lost " + first + " after ")
+                    && l.contains("; failing over to " + second.bridgeEndpoint() + " in "));
+        }
+    }
+
+    @Test
+    void bridgeEndpointsTheControllerAdvisesAreKeptInControllerJsonAndUsedFromTheNextConnection() throws Exception {
+        try (FakeController second = FakeController.start(ca)) {
+            controller.advice = new LinkAdvice(1_000, List.of(controller.bridgeEndpoint(), second.bridgeEndpoint()));
+            startConnected();
+            await().atMost(DEADLINE).until(() -> new AgentState(state).readLink().bridgeEndpoints()
+                    .equals(List.of(controller.bridgeEndpoint(), second.bridgeEndpoint())));
+
+            controller.dropAgents();
+            await().atMost(DEADLINE).until(() -> agent.link().isUp() && !second.registrations.isEmpty());
+        }
+    }
+
+    @Test
+    void unreadableBridgeEndpointsInAnAdviceAreLeftOutWithOneLogLine() {
+        controller.advice = new LinkAdvice(1_000, List.of("127.0.0.1:99999", controller.bridgeEndpoint(), "[::1"));
+        startConnected();
+        await().atMost(DEADLINE).until(() -> log.stream().anyMatch(l -> l.startsWith("link: ignored 2 of 3 bridge endpoints")));
+        assertThat(log).filteredOn(l -> l.startsWith("link: ignored ")).hasSize(1);
+        assertThat(agent.link().endpoints()).hasSize(1);
+        assertThat(new AgentState(state).readLink().bridgeEndpoints()).containsExactly(controller.bridgeEndpoint());
+    }
+
+    @Test
     void renewsTheCertificateOnceTwoThirdsOfItsLifeHavePassed() throws Exception {
         controller.renewalAnswers.add("too-early");
         startConnected();
@@ -466,9 +508,9 @@ class AgentDaemonTest {
         }
     }
 
-    private void pointBridgeAt(String endpoint) {
+    private void pointBridgeAt(String... endpoints) {
         AgentState stored = new AgentState(state);
         ControllerLink link = stored.readLink();
-        stored.writeLink(new ControllerLink(link.controller(), List.of(endpoint), link.node(), link.home()));
+        stored.writeLink(new ControllerLink(link.controller(), List.of(endpoints), link.node(), link.home()));
     }
 }

@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -95,14 +96,15 @@ public final class ApiRoutes {
     private final LiveAgents live;
     private final AgentRequests requests;
     private final FleetMetrics metrics;
-    private final List<String> bridgeEndpoints;
+    /** Where agents are told to connect, as of each answer (a clustered controller's list follows the membership). */
+    private final Supplier<List<String>> bridgeEndpoints;
     private final Rollouts rollouts;
     private final SecretStore secrets;
     private final ControllerRole role;
     private final GroupCommit<Enrollment.Request, Enrollment.Outcome> enrollments;
 
     public ApiRoutes(ControllerState state, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests,
-                     FleetMetrics metrics, List<String> bridgeEndpoints, Rollouts rollouts, SecretStore secrets, ControllerRole role) {
+                     FleetMetrics metrics, Supplier<List<String>> bridgeEndpoints, Rollouts rollouts, SecretStore secrets, ControllerRole role) {
         this.role = role;
         this.rollouts = rollouts;
         this.secrets = secrets;
@@ -112,7 +114,7 @@ public final class ApiRoutes {
         this.live = live;
         this.requests = requests;
         this.metrics = metrics;
-        this.bridgeEndpoints = List.copyOf(bridgeEndpoints);
+        this.bridgeEndpoints = bridgeEndpoints;
         this.enrollments = new GroupCommit<>(worker, ENROLL_BATCH, batch -> state.enrollment().enrollAll(batch, Instant.now()));
     }
 
@@ -221,7 +223,7 @@ public final class ApiRoutes {
     }
 
     private EnrollResponse response(EnrollResult result) {
-        return new EnrollResponse(result.node(), result.certificatePem(), result.caCertificatePem(), bridgeEndpoints);
+        return new EnrollResponse(result.node(), result.certificatePem(), result.caCertificatePem(), bridgeEndpoints.get());
     }
 
     private void refusal(RoutingContext ctx, Throwable failure) {

@@ -72,6 +72,7 @@ public final class AgentBridge {
     private final FleetMetrics metrics;
     private final GivenReplies replies;
     private final Supplier<Set<String>> revokedSerials;
+    private final Supplier<List<String>> advisedEndpoints;
     private final List<TcpEventBusBridge> listeners = new ArrayList<>();
     /** One share of new handshakes for all the bridge's listeners: the cost is the controller's, wherever they arrive. */
     private final HandshakeAdmission admission = new HandshakeAdmission(LinkAdvice.RECONNECTS_PER_SECOND, System::nanoTime);
@@ -83,15 +84,17 @@ public final class AgentBridge {
     /**
      * @param replyTtl how long a reply address given to an agent stays usable (the request timeout)
      * @param revokedSerials the revoked serials (lower-case hex) as last read; refreshed by the caller
+     * @param advisedEndpoints the bridge endpoints to name in the advice to agents, or null to name none (the agents keep theirs)
      */
     public AgentBridge(Vertx vertx, Journal journal, LiveAgents live, FleetMetrics metrics, Duration replyTtl,
-                       Supplier<Set<String>> revokedSerials) {
+                       Supplier<Set<String>> revokedSerials, Supplier<List<String>> advisedEndpoints) {
         this.vertx = vertx;
         this.journal = journal;
         this.live = live;
         this.metrics = metrics;
         this.replies = new GivenReplies(replyTtl.plusSeconds(5));
         this.revokedSerials = revokedSerials;
+        this.advisedEndpoints = advisedEndpoints;
     }
 
     /** Registers the controller's consumers and the reply tracking; call once, on the controller's context. */
@@ -284,8 +287,10 @@ public final class AgentBridge {
         }
         live.heartbeat(node, heartbeat);
         if (message.replyAddress() != null) {
-            // the agent asked (its first heartbeat on a connection, then now and then): how widely to spread its reconnections
-            message.reply(new JsonObject(Json.mapper().convertValue(LinkAdvice.forFleetOf(live.connectedCount()), Map.class)));
+            // the agent asked (its first heartbeat on a connection, then now and then): how widely to spread its
+            // reconnections, and (clustered) where every controller's bridge is, so it can fail over to them
+            LinkAdvice advice = LinkAdvice.forFleetOf(live.connectedCount()).withBridgeEndpoints(advisedEndpoints.get());
+            message.reply(new JsonObject(Json.mapper().convertValue(advice, Map.class)));
         }
     }
 

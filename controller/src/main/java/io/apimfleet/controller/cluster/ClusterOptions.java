@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * @param peerTrust    the controller-peer CA alone: never the fleet CA, or agents could join
  * @param api          this controller's HTTPS API ({@code https://HOST:PORT}), which the other
  *                     members show and name when they refuse leader-only work; null for none
+ * @param bridge       this controller's agent bridge as agents reach it ({@code HOST:PORT}), which the
+ *                     other members name to their agents so that they can fail over to it; null for none
  */
 public record ClusterOptions(String clusterName, String bind, int hazelcastPort, int eventBusPort,
-                             List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust, String api) {
+                             List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust, String api, String bridge) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern PEER = Pattern.compile("([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{1,5})");
@@ -57,10 +59,21 @@ public record ClusterOptions(String clusterName, String bind, int hazelcastPort,
         Objects.requireNonNull(peerTrust, "peerTrust (the controller-peer CA)");
     }
 
+    /** The same options without a bridge endpoint (the daemon adds its own with {@link #withBridge}). */
+    public ClusterOptions(String clusterName, String bind, int hazelcastPort, int eventBusPort,
+                          List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust, String api) {
+        this(clusterName, bind, hazelcastPort, eventBusPort, peers, peerIdentity, peerTrust, api, null);
+    }
+
+    /** The same options naming this controller's bridge endpoint, {@code HOST:PORT}. */
+    public ClusterOptions withBridge(String endpoint) {
+        return new ClusterOptions(clusterName, bind, hazelcastPort, eventBusPort, peers, peerIdentity, peerTrust, api, endpoint);
+    }
+
     /** The same options without an API address (for members that serve none, as in the tests). */
     public ClusterOptions(String clusterName, String bind, int hazelcastPort, int eventBusPort,
                           List<String> peers, KeyCertOptions peerIdentity, TrustOptions peerTrust) {
-        this(clusterName, bind, hazelcastPort, eventBusPort, peers, peerIdentity, peerTrust, null);
+        this(clusterName, bind, hazelcastPort, eventBusPort, peers, peerIdentity, peerTrust, null, null);
     }
 
     /** {@code bind:hazelcastPort}, this member's Hazelcast address as the peers list it. */

@@ -10,6 +10,9 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * Hazelcast shutdown, which also ends this member's CP session and so releases its leader lock).
  */
 public final class ControllerCluster {
+    /** The Hazelcast member attribute holding a member's agent bridge endpoint, {@code HOST:PORT}. */
+    static final String BRIDGE_ATTRIBUTE = "apim-fleet.bridge";
     /** How long an event-bus TLS handshake may take before the connection is dropped. */
     static final int TLS_HANDSHAKE_TIMEOUT_S = 10;
 
@@ -105,6 +110,30 @@ public final class ControllerCluster {
     /** The number of members in the cluster as this member sees it. */
     public int memberCount() {
         return hazelcast().getCluster().getMembers().size();
+    }
+
+    /**
+     * The agent bridge endpoints the members published ({@link ClusterOptions#bridge()}): this
+     * member's first, then the others' in Hazelcast's member order; members that published none
+     * are left out. The current membership as this member sees it: a member that left is no longer
+     * named. Reads the local member list, so it never waits on the network.
+     */
+    public List<String> bridgeEndpoints() {
+        Set<String> endpoints = new LinkedHashSet<>();
+        if (options.bridge() != null) {
+            endpoints.add(options.bridge());
+        }
+        try {
+            for (Member member : hazelcast().getCluster().getMembers()) {
+                String published = member.getAttribute(BRIDGE_ATTRIBUTE);
+                if (published != null && !member.localMember()) {
+                    endpoints.add(published);
+                }
+            }
+        } catch (RuntimeException e) {
+            // the member is shutting down: this controller's own endpoint is all there is to name
+        }
+        return List.copyOf(endpoints);
     }
 
     Member localMember() {

@@ -88,6 +88,10 @@ final class HazelcastSettings {
             // every member sees every other's API address (fleet controllers, the follower's 409)
             config.getMemberAttributeConfig().setAttribute(Leadership.API_ATTRIBUTE, options.api());
         }
+        if (options.bridge() != null) {
+            // every member names every other's bridge to its agents, so that they can fail over to it
+            config.getMemberAttributeConfig().setAttribute(ControllerCluster.BRIDGE_ATTRIBUTE, options.bridge());
+        }
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(options.hazelcastPort()).setPortAutoIncrement(false).setPortCount(1);

@@ -15,8 +15,10 @@
  * <p>This package owns the Hazelcast configuration, the leader election and this controller's
  * identity on the event bus between controllers ({@link io.apimfleet.controller.cluster.PeerIdentity},
  * issued at each start from the state's controller-peer CA, which the {@code pki} package keeps).
- * {@code fleet controller run --cluster} (the {@code daemon} package) starts it; replicated state
- * and agent failover are not built yet.
+ * {@code fleet controller run --cluster} (the {@code daemon} package) starts it. Each member
+ * publishes its agent bridge endpoint as a member attribute, so that every controller names all
+ * of them to its agents (at join, in renewal answers and in the link advice) and agents can fail
+ * over; requests are not yet routed between controllers and state is not yet replicated.
  *
  * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
  * a private controller network. Only the Vert.x event bus between controllers is authenticated.

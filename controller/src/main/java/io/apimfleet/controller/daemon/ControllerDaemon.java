@@ -213,10 +213,43 @@ public final class ControllerDaemon {
         return identity;
     }
 
-    /** Where agents are told to connect: {@code ADVERTISED-HOST:BRIDGE-PORT}. */
+    /**
+     * Where agents are told to connect (at join, in renewal answers and, clustered, in the link
+     * advice): this controller's {@code ADVERTISED-HOST:BRIDGE-PORT} first, then, once it is in the
+     * controller cluster, the bridges its current members published.
+     */
     public List<String> bridgeEndpoints() {
+        ControllerCluster joined = controller.cluster;
+        return joined == null ? List.of(ownBridgeEndpoint()) : joined.bridgeEndpoints();
+    }
+
+    /**
+     * This controller's bridge as agents reach it: {@code ADVERTISED-HOST:BRIDGE-PORT}. Clustered,
+     * the advertised host only when this controller listens there (a wildcard bind, or that very
+     * address), else its first bound address: until {@code fleet controller join} exists, controllers
+     * 2 and 3 run on copies of controller 1's state and so carry its advertised host. The server
+     * certificate names every bound address, so either passes the agent's host name check.
+     */
+    private String ownBridgeEndpoint() {
         String host = ServerIdentity.hostOf(state.advertise());
-        return List.of((host.contains(":") ? "[" + host + "]" : host) + ":" + options.bridgePort());
+        if (options.cluster() != null) {
+            List<String> specific = options.bind().stream()
+                    .filter(b -> !b.equals("0.0.0.0") && !b.equals("::") && !b.equals("[::]"))
+                    .map(ServerIdentity::hostOf).toList();
+            if (specific.size() == options.bind().size() && !specific.isEmpty() && !specific.contains(host)) {
+                host = specific.get(0);
+            }
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + options.bridgePort();
+    }
+
+    /**
+     * The endpoints to name in the link advice: only once in the cluster. A lone controller names
+     * none (agents keep what join gave them), and neither does a clustered one before it has
+     * joined, which would otherwise shrink its agents' lists to itself while it starts.
+     */
+    private List<String> advisedEndpoints() {
+        return controller.cluster == null ? null : bridgeEndpoints();
     }
 
     /** One line per listener, as {@code fleet controller run} prints them. */
@@ -272,11 +305,11 @@ public final class ControllerDaemon {
             journal = new Journal(state, worker);
             live = new LiveAgents(journal, options.heartbeatTimeout());
             metrics.gauges(live::connectedCount, journal::size);
-            bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked);
+            bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked, ControllerDaemon.this::advisedEndpoints);
             AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout(), this::actingEpoch);
             SecretStore secrets = new SecretStore(state);
             rollouts = new Rollouts(vertx, state, worker, journal, live, requests, secrets);
-            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, bridgeEndpoints(), rollouts, secrets,
+            Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, ControllerDaemon.this::bridgeEndpoints, rollouts, secrets,
                     options.cluster() == null ? ControllerRole.alone(() -> epoch, "https://" + state.advertise()) : new Clustered()).router(vertx);
             RevocationList revocations = state.revocations();
 
@@ -330,7 +363,8 @@ public final class ControllerDaemon {
 
         /** Joins the cluster (on its own clustered Vert.x), then competes for leadership; completes here. */
         private Future<Void> joinCluster(ClusterOptions clustering) {
-            return Future.fromCompletionStage(ControllerCluster.start(clustering).toCompletionStage(), context)
+            // the other members name this controller's bridge to their agents
+            return Future.fromCompletionStage(ControllerCluster.start(clustering.withBridge(ownBridgeEndpoint())).toCompletionStage(), context)
                     .recover(failure -> Future.failedFuture(new IllegalStateException("cannot join the controller cluster at "
                             + clustering.hazelcastAddress() + ": " + describe(failure), failure)))
                     .compose(joined -> {

@@ -33,7 +33,12 @@ final class ClusterFixture {
         return new ClusterOptions("apim-fleet-test", ip, hazelcastPort, freePort(ip), peers, identity, certs.peerTrust());
     }
 
-    /** Starts one member per address, all at once; returns them in the order of {@code ips}. */
+    /** The agent bridge endpoint the members of {@link #startAll} publish (nothing listens there). */
+    static String bridgeOf(String ip) {
+        return ip + ":7444";
+    }
+
+    /** Starts one member per address, all at once, each publishing {@link #bridgeOf} its address; returns them in the order of {@code ips}. */
     static List<ControllerCluster> startAll(PeerCertificates certs, String... ips) {
         List<Integer> ports = new ArrayList<>();
         List<String> peers = new ArrayList<>();
@@ -44,7 +49,7 @@ final class ClusterFixture {
         }
         List<Future<ControllerCluster>> starting = new ArrayList<>();
         for (int i = 0; i < ips.length; i++) {
-            starting.add(ControllerCluster.start(options(ips[i], ports.get(i), peers, certs.controller(ips[i]), certs)));
+            starting.add(ControllerCluster.start(options(ips[i], ports.get(i), peers, certs.controller(ips[i]), certs).withBridge(bridgeOf(ips[i]))));
         }
         List<ControllerCluster> members = new ArrayList<>();
         for (Future<ControllerCluster> future : starting) {

@@ -30,8 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +95,22 @@ class ControllerClusterTest {
         assertEquals(1, leaderships.stream().filter(Leadership::isLeader).count());
         assertEquals(epoch, join(leader.elected(), Duration.ofSeconds(5)));
         assertEquals(2, leaderships.stream().filter(l -> l.epoch() == 0).count(), "the others have no epoch");
+    }
+
+    @Test
+    void eachMemberNamesItsOwnBridgeFirstThenTheOtherMembersBridges() {
+        Set<String> all = Stream.of(IPS).map(ClusterFixture::bridgeOf).collect(Collectors.toSet());
+        for (int i = 0; i < IPS.length; i++) {
+            ControllerCluster member = members.get(i);
+            String own = ClusterFixture.bridgeOf(IPS[i]);
+            // the membership may still be reaching the first members when the last one has joined
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                List<String> named = member.bridgeEndpoints();
+                assertEquals(own, named.get(0), "its own first");
+                assertEquals(3, named.size(), "one each: " + named);
+                assertEquals(all, Set.copyOf(named));
+            });
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apimfleet.protocol.Json;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LinkAdviceTest {
@@ -24,5 +25,20 @@ class LinkAdviceTest {
         String json = Json.mapper().writeValueAsString(LinkAdvice.forFleetOf(2_000));
         assertThat(json).isEqualTo("{\"reconnectSpreadMillis\":20000}");
         assertThat(Json.mapper().readValue(json, LinkAdvice.class)).isEqualTo(LinkAdvice.forFleetOf(2_000));
+    }
+
+    @Test
+    void theControllersBridgeEndpointsTravelAsAListWhenGiven() throws Exception {
+        LinkAdvice advice = LinkAdvice.forFleetOf(3).withBridgeEndpoints(List.of("10.0.0.1:7444", "10.0.0.2:7444"));
+        String json = Json.mapper().writeValueAsString(advice);
+        assertThat(json).isEqualTo("{\"reconnectSpreadMillis\":1000,\"bridgeEndpoints\":[\"10.0.0.1:7444\",\"10.0.0.2:7444\"]}");
+        assertThat(Json.mapper().readValue(json, LinkAdvice.class).bridgeEndpoints()).containsExactly("10.0.0.1:7444", "10.0.0.2:7444");
+    }
+
+    @Test
+    void anAdviceWithoutEndpointsReadsAsNoChange() throws Exception {
+        // what a controller that predates the field sends
+        assertThat(Json.mapper().readValue("{\"reconnectSpreadMillis\":1000}", LinkAdvice.class).bridgeEndpoints()).isNull();
+        assertThat(LinkAdvice.forFleetOf(3).withBridgeEndpoints(List.of()).bridgeEndpoints()).isNull();
     }
 }
