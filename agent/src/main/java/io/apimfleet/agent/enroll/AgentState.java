@@ -125,7 +125,8 @@ public final class AgentState {
 
     /**
      * Keeps the bridge endpoints a controller named (in a renewal answer or its link advice) in
-     * {@code controller.json}, atomically, when they differ from the stored ones; true when written.
+     * {@code controller.json}, first, with the stored ones they left out after them
+     * ({@link BridgeEndpoints#merged}), atomically, when that differs from the stored list; true when written.
      * Synchronised: a renewal and an advice may both update the file.
      */
     public synchronized boolean updateBridgeEndpoints(List<Endpoint> endpoints) {
@@ -133,7 +134,7 @@ public final class AgentState {
             return false;
         }
         ControllerLink link = readLink();
-        List<String> given = BridgeEndpoints.texts(endpoints);
+        List<String> given = BridgeEndpoints.texts(BridgeEndpoints.merged(endpoints, BridgeEndpoints.parse(link.bridgeEndpoints(), line -> { })));
         if (given.equals(link.bridgeEndpoints())) {
             return false;
         }

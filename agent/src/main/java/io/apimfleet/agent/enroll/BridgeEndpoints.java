@@ -43,6 +43,18 @@ public final class BridgeEndpoints {
         return List.copyOf(usable);
     }
 
+    /**
+     * The endpoints a controller advised, then those known before that it left out (at most
+     * {@value LinkAdvice#MOST_ENDPOINTS} in all). An advice lists the controllers its sender sees
+     * now: a controller cut off from the others, or one that sees another down for a moment,
+     * would otherwise leave its agents nowhere to fail over to.
+     */
+    public static List<Endpoint> merged(List<Endpoint> advised, List<Endpoint> known) {
+        Set<Endpoint> all = new LinkedHashSet<>(advised);
+        all.addAll(known);
+        return all.stream().limit(LinkAdvice.MOST_ENDPOINTS).toList();
+    }
+
     /** As {@code controller.json} stores them: {@code HOST:PORT}. */
     public static List<String> texts(List<Endpoint> endpoints) {
         return endpoints.stream().map(Endpoint::toString).toList();

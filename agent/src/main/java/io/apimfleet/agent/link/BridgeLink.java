@@ -414,9 +414,13 @@ public final class BridgeLink {
         }
     }
 
-    /** Takes a list of endpoints the controller named, when it is a new one (an absent or empty list changes nothing). */
-    private void useEndpoints(List<Endpoint> given) {
-        if (given.isEmpty() || given.equals(endpoints)) {
+    /**
+     * Takes the endpoints the controller named, first, and keeps after them the known ones it left
+     * out ({@link BridgeEndpoints#merged}), when that makes a new list (an absent or empty one changes nothing).
+     */
+    private void useEndpoints(List<Endpoint> advised) {
+        List<Endpoint> given = BridgeEndpoints.merged(advised, endpoints);
+        if (advised.isEmpty() || given.equals(endpoints)) {
             return;
         }
         endpoints = given;

@@ -345,6 +345,21 @@ class AgentDaemonTest {
     }
 
     @Test
+    void anAdviceNamingOnlyItsSenderKeepsTheOtherEndpointsToFailOverTo() throws Exception {
+        try (FakeController second = FakeController.start(ca)) {
+            pointBridgeAt(controller.bridgeEndpoint(), second.bridgeEndpoint());
+            // as a controller cut off from the others would advise: itself alone
+            controller.advice = new LinkAdvice(1_000, List.of(controller.bridgeEndpoint()));
+            startConnected();
+            await().atMost(DEADLINE).until(() -> controller.advised.get() > 0);
+
+            controller.close();
+            await().atMost(DEADLINE).until(() -> agent.link().isUp() && !second.registrations.isEmpty());
+            assertThat(new AgentState(state).readLink().bridgeEndpoints()).containsExactly(controller.bridgeEndpoint(), second.bridgeEndpoint());
+        }
+    }
+
+    @Test
     void unreadableBridgeEndpointsInAnAdviceAreLeftOutWithOneLogLine() {
         controller.advice = new LinkAdvice(1_000, List.of("127.0.0.1:99999", controller.bridgeEndpoint(), "[::1"));
         startConnected();

@@ -74,6 +74,8 @@ public final class FakeController implements AutoCloseable {
     public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
     /** The answer to a heartbeat that asks for advice; none while null. */
     public volatile LinkAdvice advice;
+    /** Advice answers written. */
+    public final AtomicInteger advised = new AtomicInteger();
     /** Events sent to {@code Addresses.EVENTS}: their {@code {type, fields}} bodies. */
     public final List<com.fasterxml.jackson.databind.JsonNode> events = new CopyOnWriteArrayList<>();
 
@@ -255,6 +257,7 @@ public final class FakeController implements AutoCloseable {
                 if (given != null && Addresses.HEARTBEAT.equals(frame.address()) && frame.replyAddress() != null) {
                     write(socket, new BridgeFrame(BridgeFrame.MESSAGE, frame.replyAddress(), null, null,
                             Json.mapper().valueToTree(given), true, null, null, null));
+                    advised.incrementAndGet();
                 }
             }
             default -> {
