@@ -95,13 +95,13 @@ public final class JoinTokens {
         NodeNames.check(node);
         Duration life = checkTtl(ttl == null ? DEFAULT_TTL : ttl);
         return state.locked(() -> {
-            TokenFile file = read();
+            LoggedList<Entry, TokenFile> tokens = entries();
             String id;
             do {
                 id = random(ID_LENGTH);
-            } while (find(file, id).isPresent());
+            } while (tokens.get(id).isPresent());
             String token = id + "." + random(SECRET_LENGTH);
-            entries().put(new Entry(id, node, hash(token), now, now.plus(life), null, null));
+            tokens.put(new Entry(id, node, hash(token), now, now.plus(life), null, null));
             state.record("token.created", fields("tokenId", id, "node", node, "expires", now.plus(life).toString()));
             return new IssuedToken(id, node, token, now.plus(life));
         });
@@ -156,11 +156,11 @@ public final class JoinTokens {
      */
     public TokenInfo revoke(String id, Instant now) {
         return state.locked(() -> {
-            TokenFile file = read();
-            Entry entry = find(file, id).orElseThrow(() ->
+            LoggedList<Entry, TokenFile> tokens = entries();
+            Entry entry = tokens.get(id).orElseThrow(() ->
                     new IllegalArgumentException("no join token with id '" + id + "' (fleet token list shows them)"));
             if (entry.revokedAt() == null) {
-                replace(file, new Entry(entry.id(), entry.node(), entry.sha256(), entry.created(), entry.expires(), entry.usedAt(), now));
+                tokens.put(new Entry(entry.id(), entry.node(), entry.sha256(), entry.created(), entry.expires(), entry.usedAt(), now));
                 state.record("token.revoked", fields("tokenId", id, "node", entry.node()));
             }
             return entry.info(now);
@@ -249,14 +249,6 @@ public final class JoinTokens {
 
     private TokenFile read() {
         return new TokenFile(1, entries().read());
-    }
-
-    private void replace(TokenFile file, Entry changed) {
-        entries().put(changed);
-    }
-
-    private static Optional<Entry> find(TokenFile file, String id) {
-        return file.tokens().stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
     private static String hash(String token) {
