@@ -14,7 +14,7 @@
 # which no new apply/Ansible pair starts, default 1080).
 # Simulated agents at scale (section scale, bench/src/main/java/io/apimfleet/bench/ScaleBench.java):
 # BENCH_SCALE_SIZES (default "100 1000 10000"), BENCH_SCALE_ROUNDS (broadcasts per size, default 20),
-# BENCH_SCALE_IDLE_SECS (default 30), BENCH_SCALE_BUDGET (seconds, default 1500), BENCH_SCALE_XMX (the
+# BENCH_SCALE_IDLE_SECS (default 30), BENCH_SCALE_RESTART (false: no controller restart at the largest size), BENCH_SCALE_BUDGET (seconds, default 1500), BENCH_SCALE_XMX (the
 # simulator's heap, default 3g), BENCH_SCALE_CONTROLLER_OPTS (default: the launcher's options with -Xmx1g).
 # BENCH_ONLY=scale alone rewrites only its own parts of docs/benchmarks.md (its figures between the
 # scale markers, its two goal rows, and the notes from bench/notes.md); the other figures stay.
@@ -444,7 +444,7 @@ if [[ " $ONLY " == *" scale "* ]]; then
       --dist="$DIST" --state="$SDIR/controller" --work="$SDIR" --tokens="$SDIR/tokens.txt" --host=127.0.3.1 \
       --api-port="$S_API" --bridge-port="$S_BRIDGE" --sizes="$(tr ' ' ',' <<<"$SCALE_SIZES")" \
       --rounds="${BENCH_SCALE_ROUNDS:-20}" --idle-secs="${BENCH_SCALE_IDLE_SECS:-30}" --budget-secs="${BENCH_SCALE_BUDGET:-1500}" \
-      --token-secs="$token_secs" --sim-xmx="${BENCH_SCALE_XMX:-3g}" \
+      --token-secs="$token_secs" --sim-xmx="${BENCH_SCALE_XMX:-3g}" --restart="${BENCH_SCALE_RESTART:-true}" \
       ${BENCH_SCALE_CONTROLLER_OPTS:+"--controller-opts=$BENCH_SCALE_CONTROLLER_OPTS"} \
       --out="$SDIR/figures.md" 2>"$SDIR/simulator.err" || rc=$?
   rm -f "$SDIR/tokens.txt"

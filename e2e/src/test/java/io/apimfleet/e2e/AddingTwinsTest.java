@@ -38,14 +38,7 @@ class AddingTwinsTest {
     }
 
     private String spec(boolean doubled) {
-        StringBuilder yaml = new StringBuilder("""
-                apiVersion: apim-fleet/v1
-                cluster: twins
-                product: { javaHome: "%s" }
-                admin: { username: admin, password: "${secret:admin-password}" }
-                jvm: { heap: { default: 64m } }
-                nodes:
-                """.formatted(System.getProperty("java.home")));
+        StringBuilder yaml = new StringBuilder(LocalCluster.specHead("twins")).append("jvm: { heap: { default: 64m } }\nnodes:\n");
         yaml.append(cluster.nodeLines(node -> doubled || List.of("km1", "pub1", "store1", "tm1", "gw1").contains(node)));
         if (doubled) {
             yaml.append("""

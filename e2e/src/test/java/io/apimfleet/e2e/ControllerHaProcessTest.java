@@ -1,29 +1,25 @@
 package io.apimfleet.e2e;
 
+import static io.apimfleet.e2e.ClusteredControllers.awaitLeader;
+import static io.apimfleet.e2e.ClusteredControllers.awaitRunning;
+import static io.apimfleet.e2e.ClusteredControllers.launch;
+import static io.apimfleet.e2e.ClusteredControllers.millisSince;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.cluster.ClusterView;
 import io.apimfleet.controller.cluster.ControllerMember;
+import io.apimfleet.e2e.ClusteredControllers.Member;
 import io.apimfleet.protocol.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,8 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControllerHaProcessTest {
     private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
-    private static final Duration START_DEADLINE = Duration.ofSeconds(120);
-    private static final Duration ELECTION_DEADLINE = Duration.ofSeconds(90);
     private static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
 
     @TempDir
@@ -59,60 +53,14 @@ class ControllerHaProcessTest {
 
     private final List<Member> members = new ArrayList<>();
 
-    /** One controller process and how to reach it. */
-    record Member(String ip, Path state, int apiPort, int clusterPort, Launched process) {
-        URI api() {
-            return URI.create("https://" + ip + ":" + apiPort);
-        }
-
-        String clusterAddress() {
-            return ip + ":" + clusterPort;
-        }
-
-        ClusterView view() {
-            return ControllerClient.admin(state, api()).controllers();
-        }
-    }
-
     @BeforeAll
     void startThreeControllers() throws IOException {
         Path first = dir.resolve("controller-1");
         Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", first.toString(), "--advertise", IPS[0] + ":7443");
-        List<Path> states = new ArrayList<>(List.of(first));
-        for (int i = 2; i <= IPS.length; i++) {
-            states.add(copy(first, dir.resolve("controller-" + i)));   // interim: no fleet controller join yet
-        }
-        int[] apiPorts = new int[IPS.length];
-        int[] clusterPorts = new int[IPS.length];
-        List<String> peers = new ArrayList<>();
-        for (int i = 0; i < IPS.length; i++) {
-            apiPorts[i] = freePort(IPS[i]);
-            clusterPorts[i] = freePortPair(IPS[i]);
-            peers.add(IPS[i] + ":" + clusterPorts[i]);
-        }
-        for (int i = 0; i < IPS.length; i++) {
-            members.add(launch(new Member(IPS[i], states.get(i), apiPorts[i], clusterPorts[i], null), peers, "controller-" + (i + 1)));
-        }
+        List<Member> planned = ClusteredControllers.plan(List.of(IPS), first);
         long start = System.nanoTime();
-        awaitRunning(members);
+        members.addAll(ClusteredControllers.start(dir, planned));
         System.out.printf("[ha] three controllers running in %d ms%n", millisSince(start));
-    }
-
-    /** Starts {@code member}'s controller process (its state, address and ports), returning it with the process. */
-    private static Member launch(Member member, List<String> peers, String log) throws IOException {
-        Launched process = Launched.start(dir.resolve("logs/" + log + ".log"), "fleet", "controller", "run",
-                "--state", member.state().toString(), "--bind", member.ip(), "--api-port", Integer.toString(member.apiPort()),
-                "--bridge-port", Integer.toString(freePort(member.ip())),
-                "--cluster", "--cluster-bind", member.ip(), "--cluster-port", Integer.toString(member.clusterPort()),
-                "--peers", String.join(",", peers));
-        return new Member(member.ip(), member.state(), member.apiPort(), member.clusterPort(), process);
-    }
-
-    private static void awaitRunning(List<Member> started) {
-        for (Member member : started) {
-            await().atMost(START_DEADLINE).until(() -> member.process().output().contains("running;") || !member.process().process().isAlive());
-            assertThat(member.process().process().isAlive()).as(member.process().output()).isTrue();
-        }
     }
 
     @AfterAll
@@ -208,7 +156,7 @@ class ControllerHaProcessTest {
         List<String> peers = members.stream().map(Member::clusterAddress).toList();
         List<Member> restarted = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
-            restarted.add(launch(members.get(i), peers, "controller-" + (i + 1) + "-restarted"));
+            restarted.add(launch(dir.resolve("logs"), members.get(i), peers, "controller-" + (i + 1) + "-restarted"));
         }
         members.clear();
         members.addAll(restarted);
@@ -248,57 +196,5 @@ class ControllerHaProcessTest {
             assertThat(on.find()).isTrue();
             System.out.printf("[ha] agent n1 of %s (SIGKILLed) linked to %s %d ms later%n", first.ip(), on.group(1), took);
         }
-    }
-
-    /** Waits until every member of {@code asked} names the same leader among them, with an epoch above {@code above}. */
-    private static Member awaitLeader(List<Member> asked, long above) {
-        return await().atMost(ELECTION_DEADLINE).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> agreedLeader(asked, above), Optional::isPresent).orElseThrow();
-    }
-
-    private static Optional<Member> agreedLeader(List<Member> asked, long above) {
-        List<String> named = asked.stream().map(m -> m.view().leader().filter(l -> l.epoch() > above).map(ControllerMember::api).orElse("")).distinct().toList();
-        if (named.size() != 1 || named.get(0).isEmpty()) {
-            return Optional.empty();
-        }
-        return asked.stream().filter(m -> m.api().toString().equals(named.get(0))).findFirst();
-    }
-
-    /** A copy of a state directory, modes kept (every file 0600, every directory 0700). */
-    private static Path copy(Path from, Path to) {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort(String ip) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A port N on {@code ip} with N+1 free too (Hazelcast and the event bus between controllers). */
-    private static int freePortPair(String ip) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freePort(ip);
-            if (port < 65535) {
-                try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getByName(ip))) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports on " + ip);
-    }
-
-    private static long millisSince(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

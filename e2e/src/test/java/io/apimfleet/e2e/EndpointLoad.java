@@ -69,6 +69,19 @@ final class EndpointLoad {
         return HttpRequest.newBuilder(URI.create("https://" + host + ":" + port + "/standin/identity")).timeout(Duration.ofSeconds(5)).build();
     }
 
+    /** Polls the endpoint (bounded: every 100 ms for at most 60 s) until each of {@code hosts} has answered through it. */
+    static void awaitAnsweredBy(HttpClient client, String host, int port, String... hosts) {
+        HttpRequest identity = identity(host, port);
+        Set<String> answeredBy = new java.util.HashSet<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            HttpResponse<String> response = client.send(identity, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                answeredBy.add(Json.mapper().readTree(response.body()).path("host").asText());
+            }
+            return answeredBy.containsAll(List.of(hosts));
+        });
+    }
+
     private void awaitAnswer(HttpClient client, HttpRequest request) {
         await().atMost(LONGEST).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> !running.get() || client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);

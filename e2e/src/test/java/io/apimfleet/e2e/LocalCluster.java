@@ -7,6 +7,7 @@ import io.apimfleet.agent.enroll.Join;
 import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.JoinTokens;
+import io.apimfleet.controller.secret.SecretStore;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.AgentView;
 
@@ -57,9 +58,14 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, String> roles;
 
     final Path dir;
+    /** The controller's state; clustered, the first controller's (the others run on copies of it). */
     final Path state;
     final String apiPort;
     final String bridgePort;
+    /** Clustered: the controllers, as last started; empty for a lone controller. */
+    final List<ClusteredControllers.Member> controllers = new CopyOnWriteArrayList<>();
+    /** Where agents join: the controller, or clustered the first one. */
+    private final URI joinAt;
     final Map<String, Launched> agents = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Launched> running = new CopyOnWriteArrayList<>();
     private Launched controller;
@@ -99,15 +105,39 @@ final class LocalCluster implements AutoCloseable {
 
     /** Any cluster: {@code hosts} and {@code roles} by node name, in start order. */
     LocalCluster(Path dir, String startDelay, Map<String, String> hosts, Map<String, String> roles) throws IOException {
+        this(dir, startDelay, hosts, roles, List.of());
+    }
+
+    /**
+     * Any cluster, its nodes managed by clustered controllers ({@code fleet controller run --cluster}),
+     * one on each of {@code controllerIps}: the second and later on copies of the first's state (see
+     * {@link ClusteredControllers}), which already holds the cluster's secrets. Agents join the first.
+     */
+    static LocalCluster clustered(Path dir, String startDelay, String[][] nodes, List<String> controllerIps) throws IOException {
+        return new LocalCluster(dir, startDelay, column(nodes, 1), column(nodes, 2), controllerIps);
+    }
+
+    private LocalCluster(Path dir, String startDelay, Map<String, String> hosts, Map<String, String> roles, List<String> controllerIps)
+            throws IOException {
         this.dir = dir;
         this.hosts = hosts;
         this.roles = roles;
         this.state = dir.resolve("controller");
-        this.apiPort = freePort();
+        List<ClusteredControllers.Member> planned = controllerIps.isEmpty() ? List.of() : ClusteredControllers.plan(controllerIps, state);
+        String host = planned.isEmpty() ? "127.0.0.1" : planned.get(0).ip();
+        this.apiPort = planned.isEmpty() ? freePort() : Integer.toString(planned.get(0).apiPort());
         this.bridgePort = freePort();
-        Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", "127.0.0.1:" + apiPort);
+        this.joinAt = URI.create("https://" + host + ":" + apiPort);
+        Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", host + ":" + apiPort);
         long started = System.nanoTime();
-        startController();
+        if (planned.isEmpty()) {
+            startController();
+        } else {
+            new SecretStore(ControllerState.open(state)).putAll(secrets(), Instant.now());   // before the copies: every controller can render
+            controllers.addAll(ClusteredControllers.start(dir, planned));
+            controllers.forEach(c -> running.add(c.process()));
+            ClusteredControllers.awaitLeader(controllers, 0);
+        }
         // The agents and products run as real processes; the tokens and joins go through the calls `fleet token create`
         // and `fleet-agent join` make (those commands run as processes in ControllerAndAgentsProcessTest, DemoTest and
         // DebianPackagesTest): each process start costs a JVM start, and the e2e classes are bound by this machine's two cores.
@@ -152,7 +182,7 @@ final class LocalCluster implements AutoCloseable {
             Launched.run(dir.resolve("logs/make-home-" + node + ".log"), "apim-standin", "make-home", "--start-delay", startDelay,
                     home(node).toString());
         }
-        Join.join(new Join.Request(URI.create("https://127.0.0.1:" + apiPort), token.token(), pin, new AgentState(agentState(node)), node,
+        Join.join(new Join.Request(joinAt, token.token(), pin, new AgentState(agentState(node)), node,
                 home(node), false));
         return startAgent(node);
     }
@@ -210,20 +240,23 @@ final class LocalCluster implements AutoCloseable {
 
     /** The spec of this cluster, with test timings; {@code extra} is appended (YAML at top level). */
     String spec(String rollout, String extra) {
-        StringBuilder yaml = new StringBuilder("""
-                apiVersion: apim-fleet/v1
-                cluster: e2e
-                product: { javaHome: "%s" }
-                admin: { username: admin, password: "${secret:admin-password}" }
-                jvm: { heap: { default: 64m } }
-                nodes:
-                """.formatted(System.getProperty("java.home")));
+        StringBuilder yaml = new StringBuilder(specHead("e2e")).append("jvm: { heap: { default: 64m } }\n").append("nodes:\n");
         yaml.append(nodeLines(node -> true));
         yaml.append("rollout: ").append(rollout).append('\n');
         if (!extra.isEmpty()) {
             yaml.append(extra).append('\n');
         }
         return yaml.toString();
+    }
+
+    /** The top of every spec of these tests: cluster {@code name}, this JVM's Java for the products, the admin from a secret. */
+    static String specHead(String name) {
+        return """
+                apiVersion: apim-fleet/v1
+                cluster: %s
+                product: { javaHome: "%s" }
+                admin: { username: admin, password: "${secret:admin-password}" }
+                """.formatted(name, System.getProperty("java.home"));
     }
 
     /** The spec's {@code nodes:} entries of this cluster's nodes that {@code included} accepts, each with its home. */
@@ -244,7 +277,8 @@ final class LocalCluster implements AutoCloseable {
      */
     Launched apply(String name, String yaml, String... extra) throws InterruptedException {
         Path spec = writeSpec(name, yaml);
-        List<String> args = new ArrayList<>(List.of("apply", "-f", spec.toString(), "--state", state.toString(), "--secrets", secretsFile().toString()));
+        List<String> args = new ArrayList<>(List.of("apply", "-f", spec.toString(), "--state", state.toString(), "--secrets", secretsFile().toString(),
+                "--controller", api().toString()));
         args.addAll(List.of(extra));
         Launched apply = Launched.start(dir.resolve("logs/apply-" + name + "-" + System.nanoTime() + ".log"), "fleet", args.toArray(String[]::new));
         if (!apply.process().waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -272,21 +306,39 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The secrets every spec of these tests references. */
+    static Map<String, String> secrets() {
+        return Map.of("admin-password", "e2e-Admin-pw");
+    }
+
     Path secretsFile() {
+        StringBuilder lines = new StringBuilder();
+        secrets().forEach((name, value) -> lines.append(name).append('=').append(value).append('\n'));
         try {
-            return Files.writeString(dir.resolve("secrets.txt"), "admin-password=e2e-Admin-pw\n");
+            return Files.writeString(dir.resolve("secrets.txt"), lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The controller's API; clustered, the leader's (waiting for the controllers alive to agree on one). */
+    URI api() {
+        return controllers.isEmpty() ? URI.create("https://127.0.0.1:" + apiPort) : leader().api();
+    }
+
+    /** Clustered: the leader the controllers alive agree on, waiting for one. */
+    ClusteredControllers.Member leader() {
+        return ClusteredControllers.awaitLeader(controllers.stream().filter(ClusteredControllers.Member::alive).toList(), 0);
+    }
+
     ControllerClient client() {
-        return ControllerClient.admin(state, URI.create("https://127.0.0.1:" + apiPort));
+        return ControllerClient.admin(state, api());
     }
 
     /** {@code fleet events --output json}: the whole journal. */
     List<JsonNode> journal() {
-        String ndjson = Launched.run(dir.resolve("logs/events.log"), "fleet", "events", "--state", state.toString(), "--output", "json");
+        String ndjson = Launched.run(dir.resolve("logs/events.log"), "fleet", "events", "--state", state.toString(), "--controller", api().toString(),
+                "--output", "json");
         List<JsonNode> events = new ArrayList<>();
         for (String line : ndjson.split("\n")) {
             if (!line.isBlank()) {
@@ -300,9 +352,27 @@ final class LocalCluster implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Every agent as a controller sees it; clustered, as the controller alive that it is linked to
+     * sees it (or, linked to none, as the first alive lists it).
+     */
+    List<AgentView> agents() {
+        if (controllers.isEmpty()) {
+            return client().agents();
+        }
+        Map<String, AgentView> agents = new LinkedHashMap<>();
+        for (ClusteredControllers.Member controller : controllers) {
+            if (controller.alive()) {
+                controller.client().agents().forEach(a -> agents.merge(a.node(), a, (known, seen) -> known.connected() ? known : seen));
+            }
+        }
+        return List.copyOf(agents.values());
+    }
+
+    /** Agents connected; clustered, to any controller alive. */
     long connectedCount() {
         try {
-            return client().agents().stream().filter(AgentView::connected).count();
+            return agents().stream().filter(AgentView::connected).count();
         } catch (RuntimeException controllerNotUpYet) {
             return -1;
         }

@@ -8,8 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,13 +50,7 @@ class RollingReconfigurationTest {
     }
 
     private String spec(String kind, String extra) {
-        StringBuilder yaml = new StringBuilder("""
-                apiVersion: apim-fleet/v1
-                cluster: rolling
-                product: { javaHome: "%s" }
-                admin: { username: admin, password: "${secret:admin-password}" }
-                nodes:
-                """.formatted(System.getProperty("java.home")));
+        StringBuilder yaml = new StringBuilder(LocalCluster.specHead("rolling")).append("nodes:\n");
         yaml.append(cluster.nodeLines(node -> true));
         yaml.append("""
                 loadBalancer:
@@ -90,8 +82,8 @@ class RollingReconfigurationTest {
         Launched first = apply("first.yaml", spec(kind, base));
         assertThat(first.process().exitValue()).as(first.output() + cluster.logs()).isZero();
         HttpClient client = HttpClient.newBuilder().sslContext(ProductCaTrust.of(cluster.state)).build();
-        awaitBothAnswer(client, KM_PORT, "127.0.0.41", "127.0.0.42");
-        awaitBothAnswer(client, PUB_PORT, "127.0.0.43", "127.0.0.44");
+        EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, KM_PORT, "127.0.0.41", "127.0.0.42");
+        EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, PUB_PORT, "127.0.0.43", "127.0.0.44");
 
         // 1. A change for key managers and gateways (options.jwt), rolled through them one at a time.
         EndpointLoad jwt = EndpointLoad.start(client, BALANCER_HOST, KM_PORT, PUB_PORT);
@@ -113,7 +105,7 @@ class RollingReconfigurationTest {
         assertThat(failApply.output()).contains("km1: FAILED").contains("rolled back");
         assertThat(lastRollout().path("steps").path("km2").asText()).isEqualTo("not-reached");
         System.out.println(kind + " key manager failing, rolled back: " + failing.summary() + ", rollout " + failMs + " ms");
-        awaitBothAnswer(client, KM_PORT, "127.0.0.41", "127.0.0.42");
+        EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, KM_PORT, "127.0.0.41", "127.0.0.42");
 
         // 3. The controller dies (SIGKILL) while a key manager restarts; restarted, it reports the rollout aborted and resumes it.
         EndpointLoad crash = EndpointLoad.start(client, BALANCER_HOST, KM_PORT, PUB_PORT);
@@ -145,7 +137,7 @@ class RollingReconfigurationTest {
         crash.stop();
         assertThat(resumed.process().exitValue()).as(resumed.output() + cluster.logs()).isZero();
         System.out.println(kind + " controller killed mid-rollout, restarted, rollout resumed: " + crash.summary() + ", rollout " + crashMs + " ms");
-        awaitBothAnswer(client, KM_PORT, "127.0.0.41", "127.0.0.42");
+        EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, KM_PORT, "127.0.0.41", "127.0.0.42");
 
         if (kind.equals("haproxy")) {
             assertThat(jwt.failures).as("requests that failed while options.jwt rolled").isEmpty();
@@ -167,20 +159,6 @@ class RollingReconfigurationTest {
                 "history", "--state", cluster.state.toString(), "--output", "json"));
         return history.get(history.size() - 1);
     }
-
-    /** Polls the endpoint (bounded: every 100 ms for at most 60 s) until each of {@code hosts} has answered through it. */
-    private static void awaitBothAnswer(HttpClient client, int port, String... hosts) {
-        HttpRequest identity = EndpointLoad.identity(BALANCER_HOST, port);
-        Set<String> answeredBy = new HashSet<>();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-            HttpResponse<String> response = client.send(identity, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                answeredBy.add(Json.mapper().readTree(response.body()).path("host").asText());
-            }
-            return answeredBy.containsAll(List.of(hosts));
-        });
-    }
-
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;

@@ -1,5 +1,7 @@
 package io.apimfleet.agent.link;
 
+import io.apimfleet.protocol.link.Heartbeat;
+
 import java.time.Duration;
 
 /**
@@ -15,7 +17,7 @@ import java.time.Duration;
 public record LinkSettings(Duration heartbeatInterval, Duration silenceLimit, Duration stableAfter,
                            Duration backoffBase, Duration backoffMax, Duration connectTimeout) {
     public static LinkSettings defaults() {
-        return new LinkSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30),
+        return new LinkSettings(Heartbeat.INTERVAL, Duration.ofSeconds(20), Duration.ofSeconds(30),
                 Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10));
     }
 }

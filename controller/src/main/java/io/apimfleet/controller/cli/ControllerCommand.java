@@ -5,6 +5,7 @@ import io.apimfleet.controller.cluster.PeerIdentity;
 import io.apimfleet.controller.daemon.ControllerDaemon;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.spec.Durations;
+import io.apimfleet.protocol.link.Heartbeat;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,13 @@ final class ControllerCommand extends CommandGroup {
             ControllerState opened = state.open("fleet controller run");
             Duration timeout = Durations.parse(heartbeatTimeout).filter(d -> !d.isZero() && !d.isNegative()).orElseThrow(() ->
                     new UserError("fleet controller run: --heartbeat-timeout '" + heartbeatTimeout + "' is not a duration like 15s or 1m"));
+            if (timeout.compareTo(Heartbeat.INTERVAL) <= 0) {
+                // allowed (tests use it), but every agent would be lost and found again between two of its heartbeats
+                spec.commandLine().getErr().println("fleet controller run: warning: --heartbeat-timeout " + heartbeatTimeout
+                        + " is not longer than the agents' heartbeat interval (" + Heartbeat.INTERVAL.toSeconds()
+                        + "s): agents will count as lost between heartbeats; use at least two intervals (the default is 15s)");
+                spec.commandLine().getErr().flush();
+            }
             ControllerDaemon.Options options;
             try {
                 options = ControllerDaemon.Options.defaults().withBind(bind).withPorts(apiPort, bridgePort).withHeartbeatTimeout(timeout);

@@ -197,23 +197,54 @@ class ControllerCliTest {
         Path state = TestStates.fresh(tmp).dir();
         int api = RunningController.freePort();
         int bridge = RunningController.freePort();
+
+        ControllerRun run = controllerRun("--state", state.toString(), "--api-port", String.valueOf(api), "--bridge-port", String.valueOf(bridge));
+
+        assertThat(run.out()).as(run.err())
+                .contains("API     https://127.0.0.1:" + api, "bridge  127.0.0.1:" + bridge, "--ca-hash sha256:");
+        assertThat(run.err()).doesNotContain("warning");
+        assertThat(ControllerClient.admin(state, java.net.URI.create("https://127.0.0.1:" + api)).agents()).isEmpty();
+        assertThat(run.stop()).contains("fleet controller: stopped");
+    }
+
+    @Test
+    void controllerRunWarnsOfAHeartbeatTimeoutNotLongerThanTheAgentsHeartbeatInterval() throws Exception {
+        ControllerRun run = controllerRun("--state", TestStates.fresh(tmp).dir().toString(), "--api-port", String.valueOf(RunningController.freePort()),
+                "--bridge-port", String.valueOf(RunningController.freePort()), "--heartbeat-timeout", "5s");
+
+        assertThat(run.err()).contains("warning: --heartbeat-timeout 5s is not longer than the agents' heartbeat interval (5s)");
+        run.stop();
+    }
+
+    /** A {@code fleet controller run} in this JVM, once it says it runs. */
+    private record ControllerRun(StringWriter outWriter, StringWriter errWriter, CompletableFuture<Integer> exit) {
+        String out() {
+            return outWriter.toString();
+        }
+
+        String err() {
+            return errWriter.toString();
+        }
+
+        /** Stops it; its whole output, once it exited 0. */
+        String stop() throws Exception {
+            ControllerCommand.Run.STOP_FOR_TESTS.get().run();
+            assertThat(exit.get(15, TimeUnit.SECONDS)).isZero();
+            return out();
+        }
+    }
+
+    private static ControllerRun controllerRun(String... options) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine fleet = FleetCommand.commandLine();
         fleet.setOut(new PrintWriter(out, true));
         fleet.setErr(new PrintWriter(err, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> fleet.execute("controller", "run", "--state", state.toString(),
-                "--api-port", String.valueOf(api), "--bridge-port", String.valueOf(bridge)));
-
+        List<String> args = new java.util.ArrayList<>(List.of("controller", "run"));
+        args.addAll(List.of(options));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> fleet.execute(args.toArray(String[]::new)));
         await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("running;") || exit.isDone());
-        assertThat(out.toString()).as(err.toString())
-                .contains("API     https://127.0.0.1:" + api, "bridge  127.0.0.1:" + bridge, "--ca-hash sha256:");
-        assertThat(ControllerClient.admin(state, java.net.URI.create("https://127.0.0.1:" + api)).agents()).isEmpty();
-
-        ControllerCommand.Run.STOP_FOR_TESTS.get().run();
-
-        assertThat(exit.get(15, TimeUnit.SECONDS)).isZero();
-        assertThat(out.toString()).contains("fleet controller: stopped");
+        return new ControllerRun(out, err, exit);
     }
 
     @Test
