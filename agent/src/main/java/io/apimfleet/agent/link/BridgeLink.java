@@ -71,6 +71,8 @@ public final class BridgeLink {
     private final String advice;
     /** Where to connect, tried in turn; replaced (on {@code context}) when the controller names others. */
     private volatile List<Endpoint> endpoints;
+    /** The bridge endpoints of the last advice that named any, as given (touched on the event loop only). */
+    private List<String> lastAdvisedEndpoints;
     private final Supplier<ClientSSLOptions> tls;
     private final Supplier<Future<Facts>> facts;
     private final Function<AgentRequest, Future<AgentReply>> requests;
@@ -406,7 +408,9 @@ public final class BridgeLink {
                 backoff.spreadOver(given.reconnectSpread());
                 reconnectSpread = backoff.spread();
             }
-            if (given != null && given.bridgeEndpoints() != null) {
+            if (given != null && given.bridgeEndpoints() != null && !given.bridgeEndpoints().equals(lastAdvisedEndpoints)) {
+                // an advice comes with every connection and every 5 min: the same list again changes nothing and logs nothing
+                lastAdvisedEndpoints = List.copyOf(given.bridgeEndpoints());
                 useEndpoints(BridgeEndpoints.parse(given.bridgeEndpoints(), line -> log.accept("link: " + line)));
             }
         } catch (Exception e) {

@@ -370,6 +370,18 @@ class AgentDaemonTest {
     }
 
     @Test
+    void theSameUnreadableEndpointsAdvisedAgainAreNotLoggedAgain() {
+        controller.advice = new LinkAdvice(1_000, List.of("127.0.0.1:99999", controller.bridgeEndpoint()));
+        startConnected();
+        await().atMost(DEADLINE).until(() -> log.stream().anyMatch(l -> l.startsWith("link: ignored 1 of 2 bridge endpoints")));
+
+        controller.dropAgents();   // the next connection asks for advice again, and gets the same
+        await().atMost(DEADLINE).until(() -> controller.advised.get() >= 2 && agent.link().isUp());
+
+        assertThat(log).filteredOn(l -> l.startsWith("link: ignored ")).hasSize(1);
+    }
+
+    @Test
     void renewsTheCertificateOnceTwoThirdsOfItsLifeHavePassed() throws Exception {
         controller.renewalAnswers.add("too-early");
         startConnected();
