@@ -290,12 +290,12 @@ public final class ApiRoutes {
     private AgentView view(String node, LiveAgents.Live connection, Long daysLeft) {
         Function<String, String> roles = n -> rollouts.roleOf(n).orElse(null);
         if (connection == null) {
-            return new AgentView(node, null, false, null, null, 0, daysLeft, null, roles.apply(node), "unknown", null);
+            return new AgentView(node, null, false, null, null, 0, daysLeft, null, roles.apply(node), "unknown", null, null);
         }
         var facts = connection.facts();
         return new AgentView(node, facts == null ? null : facts.hostname(), connection.connected(), connection.lastHeartbeat(),
                 facts == null ? null : facts.productState(), facts == null ? 0 : facts.bundleRevision(), daysLeft, facts,
-                roles.apply(node), connection.health(), connection.probes());
+                roles.apply(node), connection.health(), connection.probes(), connection.controller());
     }
 
     private void events(RoutingContext ctx) {

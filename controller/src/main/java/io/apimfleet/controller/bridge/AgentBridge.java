@@ -53,6 +53,11 @@ import java.util.regex.Pattern;
  * Each refusal is answered by the bridge with an {@code err} frame and journaled as
  * {@code bridge.refused {node, address, kind, reason}}. Heartbeats feed {@link LiveAgents}; agent
  * events are journaled under the verified name.
+ *
+ * <p>Clustered, with an {@link AgentRelay}: the heartbeats and accepted events of the agents
+ * linked here are passed on to the other controllers, and theirs taken in the same way
+ * ({@link #relayedHeartbeat}, {@link #relayedEvent}); when the connection a node registered its
+ * command address over closes, {@link LiveAgents#linkClosed} is told at once.
  */
 public final class AgentBridge {
     private static final Logger LOG = Logger.getLogger(AgentBridge.class.getName());
@@ -80,6 +85,8 @@ public final class AgentBridge {
     /** The connection each node registered its command address over last (event-loop confined). */
     private final Map<String, NetSocket> commandSockets = new HashMap<>();
     private long sweepTimer = -1;
+    /** Clustered, once in the cluster: where the traffic of the agents linked here is passed on. */
+    private AgentRelay relay;
 
     /**
      * @param replyTtl how long a reply address given to an agent stays usable (the request timeout)
@@ -126,6 +133,11 @@ public final class AgentBridge {
         TcpEventBusBridge bridge = TcpEventBusBridge.create(vertx, permitted, tls, this::authorise);
         listeners.add(bridge);
         return bridge.listen(port, host).mapEmpty();
+    }
+
+    /** Clustered, once in the cluster: pass the heartbeats and events of the agents linked here on through {@code relay}. Call on the controller's context. */
+    public void relayThrough(AgentRelay relay) {
+        this.relay = relay;
     }
 
     public Future<Void> close() {
@@ -216,13 +228,24 @@ public final class AgentBridge {
             return;
         }
         NetSocket earlier = commandSockets.put(node, socket);
+        if (earlier != socket) {
+            // the bridge itself sets the handler, end and exception handlers, never the close handler
+            socket.closeHandler(v -> closed(node, socket));
+        }
         if (earlier != null && earlier != socket) {
             LOG.info("agent " + node + " registered over a new connection; closing its earlier one");
             earlier.close();
         }
     }
 
-    private static boolean isAgentName(String node) {
+    /** A connection a node registered its command address over closed: unless a newer one replaced it, the node is no longer linked here. */
+    private void closed(String node, NetSocket socket) {
+        if (commandSockets.remove(node, socket)) {
+            live.linkClosed(node);
+        }
+    }
+
+    static boolean isAgentName(String node) {
         try {
             NodeNames.check(node);
             return true;
@@ -286,6 +309,9 @@ public final class AgentBridge {
             LOG.fine("unreadable heartbeat from " + node + ": " + e.getOriginalMessage());
         }
         live.heartbeat(node, heartbeat);
+        if (relay != null) {
+            relay.heartbeatHere(node, message.body());
+        }
         if (message.replyAddress() != null) {
             // the agent asked (its first heartbeat on a connection, then now and then): how widely to spread its
             // reconnections, and (clustered) where every controller's bridge is, so it can fail over to them
@@ -299,29 +325,56 @@ public final class AgentBridge {
         if (node == null || !(message.body() instanceof JsonObject body)) {
             return;
         }
+        if (accept(node, body) && relay != null) {
+            relay.eventHere(node, body);
+        }
+    }
+
+    /**
+     * A heartbeat of {@code node} that the controller {@code holder} passed on from its bridge
+     * (the node verified there). Not counted, not answered: the agent asked its own controller.
+     */
+    void relayedHeartbeat(String node, Object body, String holder) {
+        Heartbeat heartbeat = null;
+        try {
+            heartbeat = Json.mapper().readValue(encode(body), Heartbeat.class);
+        } catch (JsonProcessingException e) {
+            LOG.fine("unreadable heartbeat of " + node + " from controller " + holder + ": " + e.getOriginalMessage());
+        }
+        live.heartbeat(node, heartbeat, holder);
+    }
+
+    /** An event of {@code node} that another controller passed on from its bridge: checked, journaled and applied as one sent here. */
+    void relayedEvent(String node, JsonObject body) {
+        accept(node, body);
+    }
+
+    /** Checks an agent's event, journals it under the verified name and applies it; false when it is refused. */
+    private boolean accept(String node, JsonObject body) {
         String type = body.getValue("type") instanceof String t ? t : null;
         if (type == null || !EVENT_TYPE.matcher(type).matches() || RESERVED_TYPES.stream().anyMatch(type::startsWith)) {
             LOG.info("event from " + node + " ignored: its type " + (type == null ? "is missing" : "'" + type + "' is not one an agent may send"));
-            return;
+            return false;
         }
         Object fieldsValue = body.getValue("fields");
         Map<String, Object> fields = new LinkedHashMap<>();
         if (fieldsValue instanceof JsonObject given) {
             if (given.encode().length() > MAX_EVENT_FIELDS_BYTES) {
                 LOG.info("event " + type + " from " + node + " ignored: its fields exceed " + MAX_EVENT_FIELDS_BYTES + " bytes");
-                return;
+                return false;
             }
             try {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> plain = Json.mapper().readValue(given.encode(), Map.class);
                 fields.putAll(plain);
             } catch (JsonProcessingException e) {
-                return;
+                return false;
             }
         }
         fields.put("node", node);   // the verified name, whatever the body said
         journal.record(type, fields);
         live.event(node, type, fields);
+        return true;
     }
 
     private static String encode(Object body) {

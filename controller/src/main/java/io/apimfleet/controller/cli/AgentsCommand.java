@@ -56,7 +56,7 @@ final class AgentsCommand implements Callable<Integer> {
         }
         Table table = new Table("NODE", "HOST", "CONNECTED", "LAST-HEARTBEAT", "PRODUCT", "REVISION", "CERT-DAYS-LEFT");
         for (AgentView view : views) {
-            table.row(view.node(), view.host(), view.connected() ? "yes" : "no", Table.time(view.lastHeartbeat()),
+            table.row(view.node(), view.host(), !view.connected() ? "no" : view.controller() == null ? "yes" : "yes, via " + view.controller(), Table.time(view.lastHeartbeat()),
                     view.productState(), view.lastHeartbeat() == null ? null : view.bundleRevision(), view.certificateDaysLeft());
         }
         table.print(out);

@@ -18,7 +18,8 @@
  * {@code fleet controller run --cluster} (the {@code daemon} package) starts it. Each member
  * publishes its agent bridge endpoint as a member attribute, so that every controller names all
  * of them to its agents (at join, in renewal answers and in the link advice) and agents can fail
- * over; requests are not yet routed between controllers and state is not yet replicated.
+ * over. Requests, heartbeats and events of agents are routed between controllers over the same
+clustered event bus by the {@code bridge} package's {@code AgentRelay}; state is not yet replicated.
  *
  * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
  * a private controller network. Only the Vert.x event bus between controllers is authenticated.

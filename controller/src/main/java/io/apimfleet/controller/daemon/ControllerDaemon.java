@@ -11,6 +11,7 @@ import io.apimfleet.controller.cluster.Leadership;
 import io.apimfleet.controller.cluster.LeadershipChange;
 import io.apimfleet.controller.rollout.RolloutRecord;
 import io.apimfleet.controller.bridge.AgentBridge;
+import io.apimfleet.controller.bridge.AgentRelay;
 import io.apimfleet.controller.journal.Journal;
 import io.apimfleet.controller.rollout.Rollouts;
 import io.apimfleet.controller.secret.SecretStore;
@@ -204,6 +205,15 @@ public final class ControllerDaemon {
         return options.bridgePort();
     }
 
+    /** Whether this controller acts: a lone one always, a clustered one while it leads. */
+    public boolean leads() {
+        if (options.cluster() == null) {
+            return true;
+        }
+        Leadership current = controller.leadership;
+        return current != null && current.isLeader();
+    }
+
     /** {@code sha256:<hex>}: the pin agents join with. */
     public String caHash() {
         return "sha256:" + state.fleetCa().spkiSha256();
@@ -289,6 +299,9 @@ public final class ControllerDaemon {
         private LiveAgents live;
         private Rollouts rollouts;
         private AgentBridge bridge;
+        private AgentRequests requests;
+        /** With --cluster, once joined: how agents linked to other controllers are reached, and ours from them. */
+        private AgentRelay relay;
         private final List<HttpServer> servers = new ArrayList<>();
         private volatile Set<String> revoked = Set.of();
         private volatile int apiPort;
@@ -306,7 +319,7 @@ public final class ControllerDaemon {
             live = new LiveAgents(journal, options.heartbeatTimeout());
             metrics.gauges(live::connectedCount, journal::size);
             bridge = new AgentBridge(vertx, journal, live, metrics, options.requestTimeout(), () -> revoked, ControllerDaemon.this::advisedEndpoints);
-            AgentRequests requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout(), this::actingEpoch);
+            requests = new AgentRequests(vertx.eventBus(), live, metrics, options.requestTimeout(), this::actingEpoch);
             SecretStore secrets = new SecretStore(state);
             rollouts = new Rollouts(vertx, state, worker, journal, live, requests, secrets);
             Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, ControllerDaemon.this::bridgeEndpoints, rollouts, secrets,
@@ -346,8 +359,11 @@ public final class ControllerDaemon {
         private Future<Void> leaveCluster() {
             Leadership elected = leadership;
             ControllerCluster joined = cluster;
+            AgentRelay relaying = relay;
             Future<Void> stopped = elected == null ? Future.succeededFuture() : Future.fromCompletionStage(elected.stop().toCompletionStage(), context);
             return stopped.recover(f -> Future.succeededFuture())
+                    .compose(v -> relaying == null ? Future.succeededFuture() : relaying.close())
+                    .recover(f -> Future.succeededFuture())
                     .compose(v -> joined == null ? Future.succeededFuture() : Future.fromCompletionStage(joined.close().toCompletionStage(), context))
                     .recover(f -> Future.succeededFuture());
         }
@@ -369,6 +385,17 @@ public final class ControllerDaemon {
                             + clustering.hazelcastAddress() + ": " + describe(failure), failure)))
                     .compose(joined -> {
                         cluster = joined;
+                        // agents linked to any controller of the cluster reachable from the leader, ours from the others
+                        return AgentRelay.start(joined.vertx(), vertx, context, bridge, live,
+                                        clustering.api() == null ? clustering.hazelcastAddress() : clustering.api(), joined.nodeId())
+                                .map(relaying -> {
+                                    relay = relaying;
+                                    bridge.relayThrough(relaying);
+                                    requests.relayThrough(relaying);
+                                    return joined;
+                                });
+                    })
+                    .compose(joined -> {
                         // taking the CP lock's proxy may wait on the cluster: off the event loop
                         return vertx.executeBlocking(() -> Leadership.compete(joined, stateFloor()));
                     })

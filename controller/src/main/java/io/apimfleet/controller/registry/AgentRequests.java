@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
@@ -23,6 +24,12 @@ import java.util.function.LongSupplier;
  * the timeout fails with {@link AgentRequestFailed.Reason#TIMEOUT}. A reply must carry the
  * verified name of the agent asked. Every request carries the sending controller's leadership
  * epoch ({@link Addresses#EPOCH}).
+ *
+ * <p>Clustered, with a {@link Relay}: a request for an agent linked to this controller's bridge
+ * goes to it as above, and one for an agent linked elsewhere (or whose link here has just closed)
+ * goes through the relay to the controller that holds its connection, which sends it on to the
+ * agent under the same epoch, kind and timeout and passes the agent's reply back. No controller
+ * holding it means not connected.
  */
 public final class AgentRequests {
     private final EventBus eventBus;
@@ -30,6 +37,7 @@ public final class AgentRequests {
     private final FleetMetrics metrics;
     private final Duration timeout;
     private final LongSupplier epoch;
+    private volatile Relay relay;
     static final Duration PRODUCT_TIMEOUT = Duration.ofSeconds(90);
 
     /**
@@ -42,6 +50,25 @@ public final class AgentRequests {
         this.metrics = metrics;
         this.timeout = timeout;
         this.epoch = epoch;
+    }
+
+    /**
+     * How a request reaches an agent linked to another controller of the cluster.
+     */
+    public interface Relay {
+        /**
+         * Sends {@code body} to the controller whose bridge holds {@code node}'s connection, which
+         * sends it on to the agent with the same kind, epoch and timeout. Completes with the agent's
+         * reply as that controller passed it on ({@link Addresses#VERIFIED_NODE} from the agent's own
+         * reply), or fails with a {@link ReplyException}: {@code NO_HANDLERS} when no controller holds
+         * the agent, {@code TIMEOUT}, or {@code RECIPIENT_FAILURE} with the agent's message.
+         */
+        Future<Message<Object>> request(String node, JsonObject body, AgentRequest.Kind kind, long epoch, Duration within);
+    }
+
+    /** Clustered, once in the cluster: agents linked to other controllers are reached through {@code relay}. */
+    public void relayThrough(Relay relay) {
+        this.relay = relay;
     }
 
     public Duration timeout() {
@@ -81,13 +108,25 @@ public final class AgentRequests {
         Duration within = timeoutFor(request.kind());
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(within.toMillis()).addHeader(Addresses.KIND, request.kind().name())
                 .addHeader(Addresses.EPOCH, Long.toString(actingEpoch));
-        Future<AgentReply> reply = eventBus.<Object>request(Addresses.commands(node), body, options)
-                .transform(result -> {
-                    if (result.succeeded()) {
-                        return decode(node, result.result());
-                    }
-                    return Future.failedFuture(translate(node, kind, result.cause()));
-                });
+        Relay through = relay;
+        Future<Message<Object>> sent;
+        if (through == null || live.isLinkedHere(node)) {
+            sent = eventBus.request(Addresses.commands(node), body, options);
+            if (through != null) {
+                // its link here closed a moment ago: it may be linked to another controller already
+                sent = sent.recover(failure -> noHandlers(failure)
+                        ? through.request(node, body, request.kind(), actingEpoch, within)
+                        : Future.failedFuture(failure));
+            }
+        } else {
+            sent = through.request(node, body, request.kind(), actingEpoch, within);
+        }
+        Future<AgentReply> reply = sent.transform(result -> {
+            if (result.succeeded()) {
+                return decode(node, result.result());
+            }
+            return Future.failedFuture(translate(node, kind, result.cause(), through != null));
+        });
         return finish(request, started, reply);
     }
 
@@ -121,13 +160,17 @@ public final class AgentRequests {
         }
     }
 
-    private Throwable translate(String node, String kind, Throwable cause) {
+    private static boolean noHandlers(Throwable failure) {
+        return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+
+    private Throwable translate(String node, String kind, Throwable cause, boolean clustered) {
         if (cause instanceof ReplyException reply) {
             return switch (reply.failureType()) {
                 case TIMEOUT -> new AgentRequestFailed(AgentRequestFailed.Reason.TIMEOUT,
                         "agent " + node + " did not answer the " + kind + " request within " + human(timeoutFor(AgentRequest.Kind.valueOf(kind.toUpperCase(Locale.ROOT)))));
                 case NO_HANDLERS -> new AgentRequestFailed(AgentRequestFailed.Reason.NOT_CONNECTED,
-                        "agent " + node + " is not listening for requests (not connected)");
+                        "agent " + node + " is not listening for requests (not connected" + (clustered ? " to any controller of the cluster)" : ")"));
                 case RECIPIENT_FAILURE, ERROR -> new AgentRequestFailed(AgentRequestFailed.Reason.FAILED,
                         "agent " + node + " failed the " + kind + " request: " + reply.getMessage());
             };

@@ -28,6 +28,13 @@ import java.util.function.LongSupplier;
  * heartbeat for the timeout journals {@code agent.lost}. The node always comes from the header the
  * bridge stamped from the client certificate, never from a message body.
  *
+ * <p>Clustered, the other controllers pass on the heartbeats of the agents linked to them
+ * ({@link #heartbeat(String, Heartbeat, String)}): an agent is connected when it beat within the
+ * timeout on any controller, and {@link Live#controller()} names the controller it is linked to
+ * when that is not this one. {@link #isLinkedHere} tells whether this controller's own bridge
+ * holds its connection (a heartbeat over it within the timeout, and the connection not closed
+ * since); {@link #onUnlinked} hears when that ends.
+ *
  * <p>Confined to one Vert.x context: call it from the controller's event loop only.
  */
 public final class LiveAgents {
@@ -37,9 +44,11 @@ public final class LiveAgents {
      *
      * @param probes   each probe's last state (starting, passing, failing), from {@code probe.changed}
      * @param lastExit the fields of the product's last {@code product.exited} since it last started
+     * @param controller the controller the agent is linked to when that is another one (clustered), null when
+     *                   it is this one or the agent is not connected
      */
     public record Live(String node, boolean connected, Instant lastHeartbeat, Facts facts, Map<String, String> probes,
-                       Map<String, Object> lastExit) {
+                       Map<String, Object> lastExit, String controller) {
         public Live {
             probes = Map.copyOf(probes);
             lastExit = lastExit == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(lastExit));
@@ -77,6 +86,10 @@ public final class LiveAgents {
         Map<String, Object> lastExit;
         Object pid;
         long probeRun;
+        /** When the agent last beat over this controller's own bridge; -1 when it is not linked here. */
+        long linkedNanos = -1;
+        /** The controller that passed on the last heartbeat another controller passed on (named while it is not linked here). */
+        String holder;
 
         Entry(String node) {
             this.node = node;
@@ -90,6 +103,7 @@ public final class LiveAgents {
     private final AtomicInteger connected = new AtomicInteger();
     private final List<Consumer<String>> listeners = new ArrayList<>();
     private final List<BiConsumer<String, Heartbeat>> heartbeatListeners = new ArrayList<>();
+    private final List<Consumer<String>> unlinkedListeners = new ArrayList<>();
     private Vertx vertx;
     private long timer = -1;
 
@@ -124,10 +138,19 @@ public final class LiveAgents {
         return timeout;
     }
 
-    /** A heartbeat from {@code node} (the verified name); {@code heartbeat} null when its body was unreadable. */
+    /** A heartbeat from {@code node} (the verified name) over this controller's bridge; {@code heartbeat} null when its body was unreadable. */
     public void heartbeat(String node, Heartbeat heartbeat) {
+        heartbeat(node, heartbeat, null);
+    }
+
+    /**
+     * A heartbeat from {@code node} (the verified name), over this controller's bridge when
+     * {@code holder} is null, else passed on by the controller {@code holder} whose bridge it came
+     * over. An agent linked here stays so until its link here ends, whatever another controller passes on.
+     */
+    public void heartbeat(String node, Heartbeat heartbeat, String holder) {
         try {
-            record(node, heartbeat);
+            record(node, heartbeat, holder);
         } finally {
             if (heartbeat != null) {
                 for (BiConsumer<String, Heartbeat> listener : List.copyOf(heartbeatListeners)) {
@@ -141,9 +164,14 @@ public final class LiveAgents {
         }
     }
 
-    private void record(String node, Heartbeat heartbeat) {
+    private void record(String node, Heartbeat heartbeat, String holder) {
         Entry entry = entries.computeIfAbsent(node, Entry::new);
         entry.lastSeenNanos = nanoClock.getAsLong();
+        if (holder == null) {
+            entry.linkedNanos = entry.lastSeenNanos;
+        } else {
+            entry.holder = holder;   // named only while the agent is not linked here
+        }
         entry.lastHeartbeat = Instant.now();
         if (heartbeat != null && heartbeat.facts() != null) {
             entry.facts = heartbeat.facts();
@@ -157,6 +185,7 @@ public final class LiveAgents {
                 putIfPresent(fields, "host", entry.facts.hostname());
                 putIfPresent(fields, "agentVersion", entry.facts.agentVersion());
             }
+            putIfPresent(fields, "controller", holder);   // clustered: linked to another controller
             journal.record(FleetEvent.AGENT_CONNECTED, fields);
             changed(node);
         }
@@ -238,6 +267,35 @@ public final class LiveAgents {
                 facts.productVersion(), facts.freeDiskBytes(), productState, facts.bundleRevision(), facts.agentVersion());
     }
 
+    /**
+     * The connection {@code node} registered its command address over (on this controller's
+     * bridge) closed: it is no longer linked here, though it stays connected until its heartbeats
+     * stop everywhere (another controller may hold it already).
+     */
+    public void linkClosed(String node) {
+        Entry entry = entries.get(node);
+        if (entry != null && entry.linkedNanos >= 0) {
+            unlink(entry);
+        }
+    }
+
+    /** Called on this context with the node's name when its link to this controller's bridge ends (closed, or silent for the timeout). */
+    public void onUnlinked(Consumer<String> listener) {
+        unlinkedListeners.add(listener);
+    }
+
+    /** Whether this controller's own bridge holds {@code node}'s connection (it beat over it within the timeout). */
+    public boolean isLinkedHere(String node) {
+        Entry entry = entries.get(node);
+        return entry != null && entry.linkedNanos >= 0;
+    }
+
+    private void unlink(Entry entry) {
+        entry.linkedNanos = -1;
+        List.copyOf(unlinkedListeners).forEach(l -> l.accept(entry.node));
+    }
+
+    /** Connected to this controller or, clustered, to another that passes its heartbeats on. */
     public boolean isConnected(String node) {
         Entry entry = entries.get(node);
         return entry != null && entry.connected;
@@ -262,6 +320,9 @@ public final class LiveAgents {
     void sweep() {
         long now = nanoClock.getAsLong();
         for (Entry entry : entries.values()) {
+            if (entry.linkedNanos >= 0 && now - entry.linkedNanos > timeout.toNanos()) {
+                unlink(entry);
+            }
             if (entry.connected && now - entry.lastSeenNanos > timeout.toNanos()) {
                 entry.connected = false;
                 connected.decrementAndGet();
@@ -276,7 +337,8 @@ public final class LiveAgents {
     }
 
     private static Live view(Entry e) {
-        return new Live(e.node, e.connected, e.lastHeartbeat, e.facts, e.probes, e.lastExit);
+        return new Live(e.node, e.connected, e.lastHeartbeat, e.facts, e.probes, e.lastExit,
+                e.connected && e.linkedNanos < 0 ? e.holder : null);
     }
 
     private static void putIfPresent(Map<String, Object> fields, String key, Object value) {

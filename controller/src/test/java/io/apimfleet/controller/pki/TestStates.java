@@ -36,6 +36,18 @@ public final class TestStates {
         return ControllerState.open(target);
     }
 
+    /** A copy of {@code state} in {@code parent/state} (a second controller's, until {@code fleet controller join}), opened. */
+    public static ControllerState copyOf(ControllerState state, Path parent) {
+        Path target = parent.resolve("state");
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        copy(state.dir(), target);
+        return ControllerState.open(target);
+    }
+
     /** A PEM CSR for {@code CN=cn}, signed with {@code keys} (SHA256withECDSA or SHA256withRSA). */
     public static String csr(KeyPair keys, String cn) {
         return Pem.write(request(keys, new X500Name("CN=" + cn), null));

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeHealthTest {
     private static LiveAgents.Live live(boolean connected, String product, Map<String, String> probes) {
         Facts facts = new Facts("h", "linux", "17", "/opt/apim", true, "2.2.0", 1, product, 1, "0.1");
-        return new LiveAgents.Live("km1", connected, Instant.now(), facts, probes, null);
+        return new LiveAgents.Live("km1", connected, Instant.now(), facts, probes, null, null);
     }
 
     @Test

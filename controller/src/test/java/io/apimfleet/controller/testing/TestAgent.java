@@ -50,6 +50,11 @@ public final class TestAgent implements AutoCloseable {
      * trusting {@code caPem} and checking the controller's name.
      */
     public static TestAgent connect(Vertx vertx, int port, AgentIdentity identity, String caPem) throws Exception {
+        return connect(vertx, "127.0.0.1", port, identity, caPem);
+    }
+
+    /** Connects as {@link #connect(Vertx, int, AgentIdentity, String)} does, to {@code host:port}. */
+    public static TestAgent connect(Vertx vertx, String host, int port, AgentIdentity identity, String caPem) throws Exception {
         NetClientOptions options = new NetClientOptions()
                 .setSsl(true)
                 .setHostnameVerificationAlgorithm("HTTPS")
@@ -61,7 +66,7 @@ public final class TestAgent implements AutoCloseable {
                     .addCertValue(Buffer.buffer(identity.certificatePem())));
         }
         NetClient client = vertx.createNetClient(options);
-        NetSocket socket = client.connect(port, "127.0.0.1").toCompletionStage().toCompletableFuture()
+        NetSocket socket = client.connect(port, host).toCompletionStage().toCompletableFuture()
                 .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         return new TestAgent(client, socket);
     }
