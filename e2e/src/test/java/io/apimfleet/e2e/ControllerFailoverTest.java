@@ -102,8 +102,11 @@ class ControllerFailoverTest {
         Member next = ClusteredControllers.awaitLeader(survivors, epoch);
         long newLeaderMs = millisSince(killed);
         long newEpoch = next.view().epoch();
+        System.out.printf("[failover] leader %s SIGKILLed (epoch %d) with km1 in flight of rollout %d: %s leads (epoch %d) %d ms later%n",
+                leader.ip(), epoch, interruptedId, next.ip(), newEpoch, newLeaderMs);
         cluster.awaitAllConnected(Duration.ofSeconds(60));
         long reattachedMs = millisSince(killed);
+        System.out.printf("[failover] every agent linked to a controller alive %d ms after the loss%n", reattachedMs);
 
         RolloutRecord finished = await().atMost(TAKEOVER_DEADLINE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> newest(next), r -> r.isPresent() && r.get().id() >= interruptedId && !r.get().running()).orElseThrow();
