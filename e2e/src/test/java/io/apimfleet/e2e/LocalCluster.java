@@ -64,8 +64,8 @@ final class LocalCluster implements AutoCloseable {
     final String bridgePort;
     /** Clustered: the controllers, as last started; empty for a lone controller. */
     final List<ClusteredControllers.Member> controllers = new CopyOnWriteArrayList<>();
-    /** Where agents join: the controller, or clustered the first one. */
-    private final URI joinAt;
+    /** Where agents join: the controller; clustered, the leader (the join names its bridge first, so agents link to it). */
+    private URI joinAt;
     final Map<String, Launched> agents = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Launched> running = new CopyOnWriteArrayList<>();
     private Launched controller;
@@ -111,7 +111,7 @@ final class LocalCluster implements AutoCloseable {
     /**
      * Any cluster, its nodes managed by clustered controllers ({@code fleet controller run --cluster}),
      * one on each of {@code controllerIps}: the second and later on copies of the first's state (see
-     * {@link ClusteredControllers}), which already holds the cluster's secrets. Agents join the first.
+     * {@link ClusteredControllers}), which already holds the cluster's secrets. Agents join through the leader.
      */
     static LocalCluster clustered(Path dir, String startDelay, String[][] nodes, List<String> controllerIps) throws IOException {
         return new LocalCluster(dir, startDelay, column(nodes, 1), column(nodes, 2), controllerIps);
@@ -136,7 +136,7 @@ final class LocalCluster implements AutoCloseable {
             new SecretStore(ControllerState.open(state)).putAll(secrets(), Instant.now());   // before the copies: every controller can render
             controllers.addAll(ClusteredControllers.start(dir, planned));
             controllers.forEach(c -> running.add(c.process()));
-            ClusteredControllers.awaitLeader(controllers, 0);
+            joinAt = ClusteredControllers.awaitLeader(controllers, 0).api();
         }
         // The agents and products run as real processes; the tokens and joins go through the calls `fleet token create`
         // and `fleet-agent join` make (those commands run as processes in ControllerAndAgentsProcessTest, DemoTest and
@@ -352,27 +352,10 @@ final class LocalCluster implements AutoCloseable {
         return events;
     }
 
-    /**
-     * Every agent as a controller sees it; clustered, as the controller alive that it is linked to
-     * sees it (or, linked to none, as the first alive lists it).
-     */
-    List<AgentView> agents() {
-        if (controllers.isEmpty()) {
-            return client().agents();
-        }
-        Map<String, AgentView> agents = new LinkedHashMap<>();
-        for (ClusteredControllers.Member controller : controllers) {
-            if (controller.alive()) {
-                controller.client().agents().forEach(a -> agents.merge(a.node(), a, (known, seen) -> known.connected() ? known : seen));
-            }
-        }
-        return List.copyOf(agents.values());
-    }
-
-    /** Agents connected; clustered, to any controller alive. */
+    /** Agents connected; clustered, to any controller (the leader counts an agent linked to another). */
     long connectedCount() {
         try {
-            return agents().stream().filter(AgentView::connected).count();
+            return client().agents().stream().filter(AgentView::connected).count();
         } catch (RuntimeException controllerNotUpYet) {
             return -1;
         }
