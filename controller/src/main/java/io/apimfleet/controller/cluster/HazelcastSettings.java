@@ -116,7 +116,7 @@ final class HazelcastSettings {
         config.getMapConfig("__vertx.haInfo").setBackupCount(1);
         config.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
         // the rollouts a new leader takes over: on every member of three, each write backed up before it returns
-        for (String shared : new String[] {SharedRollouts.RECORDS, SharedRollouts.SPECS}) {
+        for (String shared : new String[] {SharedRollouts.RECORDS, SharedRollouts.SPECS, SharedRollouts.POSITIONS}) {
             config.getMapConfig(shared).setBackupCount(SharedRollouts.BACKUPS).setAsyncBackupCount(0);
         }
 

@@ -5,7 +5,11 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -21,7 +25,11 @@ import java.util.function.LongConsumer;
  *   <li>{@value #SPECS}: the spec revision as it was sent ({@code rollouts/ID.yaml}: secret
  *       references, never values; the spec check refuses a password written inline);
  *   <li>{@value #RECORDS}: the rollout's record ({@code rollouts/ID.json}), as
- *       {@code EPOCH\nJSON}: the epoch of the leader that wrote it.
+ *       {@code EPOCH;INDEX\nJSON}: the epoch of the leader that wrote it, and the write's index
+ *       (one more for every record a leader shares, continued by the next leader);
+ *   <li>{@value #POSITIONS}: each member's position, the highest index it has written to its
+ *       state directory (by member UUID), from which {@link #withPositions} tells how far each
+ *       member is behind the leader.
  * </ul>
  * A record is replaced only by one written under the same or a larger epoch, so a deposed
  * leader that has not noticed yet cannot overwrite what its successor wrote. Nothing else goes
@@ -31,32 +39,38 @@ import java.util.function.LongConsumer;
 public final class SharedRollouts {
     static final String RECORDS = "apim-fleet-rollouts";
     static final String SPECS = "apim-fleet-rollout-specs";
+    static final String POSITIONS = "apim-fleet-rollout-positions";
     /** Every member holds every entry (the owner and two backups in a cluster of three). */
     static final int BACKUPS = 2;
 
-    /** One shared record: the epoch of the leader that wrote it, and the record's JSON. */
-    public record Shared(long id, long epoch, String json) {
+    /** One shared record: the epoch of the leader that wrote it, the write's index, and the record's JSON. */
+    public record Shared(long id, long epoch, long index, String json) {
         static Shared parse(long id, String text) {
             int newline = text.indexOf('\n');
-            return new Shared(id, Long.parseLong(text.substring(0, newline)), text.substring(newline + 1));
+            String[] head = text.substring(0, newline).split(";", 2);
+            return new Shared(id, Long.parseLong(head[0]), head.length < 2 ? 0 : Long.parseLong(head[1]), text.substring(newline + 1));
         }
 
         String text() {
-            return epoch + "\n" + json;
+            return epoch + ";" + index + "\n" + json;
         }
     }
 
     private final IMap<Long, String> records;
     private final IMap<Long, String> specs;
+    private final IMap<String, Long> positions;
+    private final String memberId;
 
-    private SharedRollouts(HazelcastInstance hazelcast) {
+    private SharedRollouts(HazelcastInstance hazelcast, String memberId) {
         this.records = hazelcast.getMap(RECORDS);
         this.specs = hazelcast.getMap(SPECS);
+        this.positions = hazelcast.getMap(POSITIONS);
+        this.memberId = memberId;
     }
 
     /** The maps of {@code cluster} (blocks: getting a map's proxy may wait on the cluster). */
     public static SharedRollouts of(ControllerCluster cluster) {
-        return new SharedRollouts(cluster.hazelcast());
+        return new SharedRollouts(cluster.hazelcast(), cluster.memberId());
     }
 
     /** Shares the spec of rollout {@code id} (each id has one spec: written once, never changed). */
@@ -65,11 +79,12 @@ public final class SharedRollouts {
     }
 
     /**
-     * Shares the record of rollout {@code id} written under {@code epoch}. Returns false, and
-     * changes nothing, when the shared record was written under a larger epoch (a newer leader's).
+     * Shares the record of rollout {@code id} written under {@code epoch} as write {@code index}.
+     * Returns false, and changes nothing, when the shared record was written under a larger
+     * epoch (a newer leader's).
      */
-    public boolean putRecord(long id, long epoch, String json) {
-        String text = new Shared(id, epoch, json).text();
+    public boolean putRecord(long id, long epoch, long index, String json) {
+        String text = new Shared(id, epoch, index, json).text();
         while (true) {
             String current = records.get(id);
             if (current == null) {
@@ -122,5 +137,26 @@ public final class SharedRollouts {
 
     public void unlisten(UUID registration) {
         records.removeEntryListener(registration);
+    }
+
+    /** This member has written every shared record up to write {@code index} to its state directory. */
+    public void putPosition(long index) {
+        positions.set(memberId, index);
+    }
+
+    /**
+     * {@code view} with each member's position ({@link ControllerMember#rolloutIndex()}) and how
+     * many shared writes it is behind the leader ({@link ControllerMember#behind()}); both null
+     * for a member that has written down no position (or when no member leads).
+     */
+    public ClusterView withPositions(ClusterView view) {
+        Map<String, Long> known = new HashMap<>(positions.getAll(view.members().stream().map(ControllerMember::memberId).collect(Collectors.toSet())));
+        Long head = view.leader().map(l -> known.get(l.memberId())).orElse(null);
+        List<ControllerMember> rows = view.members().stream().map(m -> {
+            Long index = known.get(m.memberId());
+            Long behind = index == null || head == null ? null : Math.max(0, head - index);
+            return new ControllerMember(m.memberId(), m.address(), m.api(), m.local(), m.leader(), m.epoch(), index, behind);
+        }).toList();
+        return new ClusterView(view.epoch(), rows);
     }
 }

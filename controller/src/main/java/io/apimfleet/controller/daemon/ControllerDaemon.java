@@ -298,6 +298,8 @@ public final class ControllerDaemon {
         /** With --cluster, once joined: the cluster, and the election that gives the epoch while this controller leads. */
         private volatile ControllerCluster cluster;
         private volatile Leadership leadership;
+        /** With --cluster, once joined: the rollouts the leader shares (and each member's position in them). */
+        private volatile SharedRollouts sharedRollouts;
         private long revocationTimer = -1;
 
         @Override
@@ -374,7 +376,10 @@ public final class ControllerDaemon {
                         return vertx.executeBlocking(() -> SharedRollouts.of(joined));
                     })
                     // the rollouts the leader shares are written here from now on (those shared so far first)
-                    .compose(shared -> rollouts.share(shared, this::actingEpoch))
+                    .compose(shared -> {
+                        sharedRollouts = shared;
+                        return rollouts.share(shared, this::actingEpoch);
+                    })
                     // taking the CP lock's proxy may wait on the cluster: off the event loop
                     .compose(v -> vertx.executeBlocking(() -> Leadership.compete(cluster, stateFloor())))
                     .map(elected -> {
@@ -453,7 +458,11 @@ public final class ControllerDaemon {
                     ClusterOptions own = options.cluster();
                     return Future.succeededFuture(new ClusterView(0, List.of(new ControllerMember("", own.hazelcastAddress(), own.api(), true, false, 0))));
                 }
-                return Future.fromCompletionStage(current.view().toCompletionStage(), context);
+                SharedRollouts shared = sharedRollouts;
+                return Future.fromCompletionStage(current.view().toCompletionStage(), context)
+                        // how far each member is behind the leader's shared rollouts (a blocking read of the positions)
+                        .compose(view -> shared == null ? Future.succeededFuture(view) : vertx.executeBlocking(() -> shared.withPositions(view))
+                                .recover(f -> Future.succeededFuture(view)));
             }
         }
 

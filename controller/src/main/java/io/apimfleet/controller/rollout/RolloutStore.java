@@ -86,7 +86,7 @@ final class RolloutStore {
 
     /**
      * Writes what the leader shared of rollout {@code id}: its spec when given and not stored
-     * yet, then its record (refused unless it reads as one, for that id). Shares nothing.
+     * as it is, then its record (refused unless it reads as one, for that id). Shares nothing.
      */
     void saveShared(long id, String yaml, String json) {
         RolloutRecord record;
@@ -98,7 +98,7 @@ final class RolloutStore {
         if (record.id() != id) {
             throw new IllegalArgumentException("the shared record under rollout " + id + " is rollout " + record.id() + "'s");
         }
-        if (yaml != null && spec(id).isEmpty()) {
+        if (yaml != null && !spec(id).map(yaml::equals).orElse(false)) {
             writeSpec(id, yaml);
         }
         write(record);

@@ -60,6 +60,10 @@ public final class Rollouts {
     /** Clustered ({@link #share}): the shared rollouts, and this controller's epoch while it leads (0 while it follows). */
     private volatile SharedRollouts shared;
     private volatile LongSupplier actingEpoch = () -> 0;
+    /** The newest shared write this controller has written or shared (state worker only). */
+    private long index;
+    /** Completes when the latest run has ended. */
+    private Future<Void> runEnded = Future.succeededFuture();
 
     public Rollouts(Vertx vertx, ControllerState state, StateWorker worker, Journal journal, LiveAgents live,
                     AgentRequests requests, SecretStore secrets) {
@@ -163,7 +167,9 @@ public final class Rollouts {
                 long term = epoch.getAsLong();
                 if (term > 0) {   // a deposed leader shares nothing more: its successor's records are the cluster's
                     try {
-                        if (!shared.putRecord(id, term, json)) {
+                        if (shared.putRecord(id, term, index + 1, json)) {
+                            advance(index + 1);
+                        } else {
                             LOG.warning("rollout " + id + " was not shared: a leader with an epoch above " + term + " wrote it since");
                         }
                     } catch (RuntimeException e) {
@@ -181,6 +187,7 @@ public final class Rollouts {
             if (written > 0) {
                 LOG.info("wrote the " + written + " rollouts the other controllers shared");
             }
+            putPosition();
             return newestSpec(store.all());
         }).map(spec -> {
             if (spec != null) {
@@ -195,7 +202,26 @@ public final class Rollouts {
         if (actingEpoch.getAsLong() > 0) {
             return;   // leading: this controller's own records are the newest
         }
-        shared.record(id).ifPresent(record -> store.saveShared(id, store.spec(id).isPresent() ? null : shared.spec(id).orElse(null), record.json()));
+        shared.record(id).ifPresent(record -> {
+            store.saveShared(id, shared.spec(id).orElse(null), record.json());
+            advance(record.index());
+        });
+    }
+
+    /** This controller has written every shared record up to {@code written}: the others see its position (blocking). */
+    private void advance(long written) {
+        if (written > index) {
+            index = written;
+            putPosition();
+        }
+    }
+
+    private void putPosition() {
+        try {
+            shared.putPosition(index);
+        } catch (RuntimeException e) {
+            LOG.fine("cannot share this controller's position in the shared rollouts: " + e.getMessage());
+        }
     }
 
     /**
@@ -206,8 +232,9 @@ public final class Rollouts {
         Map<Long, Long> epochs = new java.util.TreeMap<>();
         shared.records().forEach((id, record) -> {
             try {
-                store.saveShared(id, store.spec(id).isPresent() ? null : shared.spec(id).orElse(null), record.json());
+                store.saveShared(id, shared.spec(id).orElse(null), record.json());
                 epochs.put(id, record.epoch());
+                advance(record.index());
             } catch (IllegalArgumentException e) {
                 LOG.warning(e.getMessage() + ": left out");
             }
@@ -231,8 +258,17 @@ public final class Rollouts {
         if (shared == null) {
             return Future.failedFuture(new IllegalStateException("not clustered: nothing to take over"));
         }
+        if (starting) {
+            LOG.warning("elected at epoch " + epoch + " while a rollout starts here: nothing taken over");
+            return Future.succeededFuture(Optional.empty());
+        }
+        // re-elected while this controller's own run, stopped by the lost leadership, still ends: once it has
+        return runEnded.transform(ended -> takeOverNow(epoch));
+    }
+
+    private Future<Optional<Started>> takeOverNow(long epoch) {
         if (running != null || starting) {
-            LOG.warning("elected at epoch " + epoch + " while this controller's own rollout still ends: nothing taken over");
+            LOG.warning("elected at epoch " + epoch + " while a rollout runs here: nothing taken over");
             return Future.succeededFuture(Optional.empty());
         }
         return worker.call(() -> {
@@ -339,9 +375,16 @@ public final class Rollouts {
         long since = journal.size();
         RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec, record, undo);
         running = run;
-        run.start().onComplete(ar -> {
+        runEnded = run.start().onComplete(ar -> {
             if (running == run) {
                 running = null;
+            }
+            if (shared != null) {
+                // a run a lost leadership stopped wrote its end here only: the shared record, the new leader's, is the one to keep
+                worker.call(() -> {
+                    follow(record.id());
+                    return null;
+                });
             }
         });
         return new Started(record, since);

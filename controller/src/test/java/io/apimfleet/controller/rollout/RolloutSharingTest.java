@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.apimfleet.controller.cluster.ClusterFixture;
+import io.apimfleet.controller.cluster.ClusterView;
 import io.apimfleet.controller.cluster.ControllerCluster;
 import io.apimfleet.controller.cluster.PeerCertificates;
 import java.nio.file.Path;
@@ -79,6 +80,24 @@ class RolloutSharingTest {
     }
 
     @Test
+    void theViewTellsEachMembersPositionAndThatItIsNotBehindOnceItHasWrittenTheLeadersRecords() {
+        SharingController leader = leader();
+        ClusterFixture.join(leader.saveSpec(4, SharingController.SPEC), DEADLINE);
+        ClusterFixture.join(leader.save(SharingController.running(4, RolloutRecord.RUNNING, Map.of("km1", "applying"))), DEADLINE);
+
+        await().atMost(DEADLINE).until(() -> positions(leader).members().stream().allMatch(m -> Long.valueOf(0).equals(m.behind())));
+        ClusterView view = positions(leader);
+        long head = view.leader().orElseThrow().rolloutIndex();
+        assertThat(head).isPositive();
+        assertThat(view.members()).hasSize(3).allSatisfy(m -> assertThat(m.rolloutIndex()).isEqualTo(head));
+    }
+
+    private static ClusterView positions(SharingController asked) {
+        ClusterView view = ClusterFixture.join(asked.leadership.view(), DEADLINE);
+        return ClusterFixture.join(asked.cluster.vertx().executeBlocking(() -> asked.shared.withPositions(view)), DEADLINE);
+    }
+
+    @Test
     void aMemberThatJoinsLaterCatchesUp() throws Exception {
         SharingController leader = leader();
         ClusterFixture.join(leader.saveSpec(3, SharingController.SPEC), DEADLINE);
@@ -109,9 +128,9 @@ class RolloutSharingTest {
     void aRecordFromAnOlderEpochNeverReplacesANewerLeadersRecord() {
         SharingController any = controllers.get(0);
         long id = 1_000;
-        assertThat(ClusterFixture.join(any.cluster.vertx().executeBlocking(() -> any.shared.putRecord(id, 7, "{\"newer\":true}")), DEADLINE)).isTrue();
+        assertThat(ClusterFixture.join(any.cluster.vertx().executeBlocking(() -> any.shared.putRecord(id, 7, 0, "{\"newer\":true}")), DEADLINE)).isTrue();
 
-        boolean replaced = ClusterFixture.join(any.cluster.vertx().executeBlocking(() -> any.shared.putRecord(id, 6, "{\"older\":true}")), DEADLINE);
+        boolean replaced = ClusterFixture.join(any.cluster.vertx().executeBlocking(() -> any.shared.putRecord(id, 6, 0, "{\"older\":true}")), DEADLINE);
 
         assertThat(replaced).isFalse();
         assertThat(ClusterFixture.join(any.cluster.vertx().executeBlocking(() -> any.shared.record(id)), DEADLINE))
