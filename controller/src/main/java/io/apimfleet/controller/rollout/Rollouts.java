@@ -350,6 +350,11 @@ public final class Rollouts {
      * running node would restart: it is unavailable meanwhile ({@link OutageNotAccepted}).
      */
     public Future<Started> start(String source, String yaml, Map<String, String> newSecrets, boolean outageAccepted) {
+        return start(source, yaml, newSecrets, outageAccepted, Set.of());
+    }
+
+    /** As above; the nodes of {@code restartAnyway} are (re)started even when their files already match. */
+    private Future<Started> start(String source, String yaml, Map<String, String> newSecrets, boolean outageAccepted, Set<String> restartAnyway) {
         if (running != null || starting) {
             return Future.failedFuture(busy());
         }
@@ -366,14 +371,14 @@ public final class Rollouts {
                     return record;
                 }).map(record -> {
                     lastSpec = spec;
-                    return run(spec, record, null);
+                    return run(spec, record, null, restartAnyway);
                 }))
                 .andThen(ar -> starting = false);
     }
 
-    private Started run(ClusterSpec spec, RolloutRecord record, RolloutRun.Undo undo) {
+    private Started run(ClusterSpec spec, RolloutRecord record, RolloutRun.Undo undo, Set<String> restartAnyway) {
         long since = journal.size();
-        RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec, record, undo);
+        RolloutRun run = new RolloutRun(vertx, worker, journal, live, requests, render, store, spec, record, undo, restartAnyway);
         running = run;
         runEnded = run.start().onComplete(ar -> {
             if (running == run) {
@@ -454,7 +459,8 @@ public final class Rollouts {
                         ? ": fix the spec and fleet apply it, or fleet rollout undo" : ""));
             }
             return new Resumable(last, store.spec(last.id()).orElseThrow(() -> new RolloutRefused("rollout " + last.id() + " has no stored spec")));
-        }).compose(r -> start(resumedSource(r.record()), r.yaml(), Map.of()));
+            // a node left in flight before its restart was seen through is restarted even when its files already match
+        }).compose(r -> start(resumedSource(r.record()), r.yaml(), Map.of(), true, Set.copyOf(r.record().leftBeforeRestart())));
     }
 
     private record Resumable(RolloutRecord record, String yaml) {
@@ -498,7 +504,7 @@ public final class Rollouts {
                 return record;
             }).map(record -> {
                 lastSpec = target.previousYaml() == null ? null : spec;
-                return run(spec, record, new RolloutRun.Undo(target.undone().id(), Set.copyOf(target.undone().leftChanged())));
+                return run(spec, record, new RolloutRun.Undo(target.undone().id(), Set.copyOf(target.undone().leftChanged())), Set.of());
             });
         }).andThen(ar -> starting = false);
     }

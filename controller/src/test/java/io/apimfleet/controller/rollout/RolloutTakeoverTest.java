@@ -73,6 +73,9 @@ class RolloutTakeoverTest {
             assertThat(fields.get("inFlight")).isEqualTo(List.of("km1 restarting"));
             assertThat(fields.get("by")).isEqualTo("resume");
         });
+        // the resumed rollout restarts km1 even if its files already match: its restart was in flight
+        assertThat(next.journal("rollout.started")).last().satisfies(entry -> assertThat(((Map<?, ?>) entry.get("fields")).get("restartsInFlight"))
+                .isEqualTo(List.of("km1")));
         assertThat(next.record(1)).hasValueSatisfying(r -> {
             assertThat(r.state()).isEqualTo(RolloutRecord.ABORTED);
             assertThat(r.reason()).contains("epoch " + oldEpoch + ") was lost while it ran").contains("takes it over").contains("km1 restarting");
