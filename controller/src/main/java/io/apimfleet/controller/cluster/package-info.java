@@ -18,7 +18,10 @@
  * {@code fleet controller run --cluster} (the {@code daemon} package) starts it. Each member
  * publishes its agent bridge endpoint as a member attribute, so that every controller names all
  * of them to its agents (at join, in renewal answers and in the link advice) and agents can fail
- * over; requests are not yet routed between controllers and state is not yet replicated.
+ * over. {@link io.apimfleet.controller.cluster.SharedRollouts} holds the rollouts the leader
+ * shares (spec revisions and records, never secrets) for the followers to write down and a new
+ * leader to take over; requests are not yet routed between controllers, and the rest of the state
+ * (agents, tokens, secrets, journal) is not replicated yet.
  *
  * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
  * a private controller network. Only the Vert.x event bus between controllers is authenticated.
