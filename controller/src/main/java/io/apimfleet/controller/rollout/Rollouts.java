@@ -18,6 +18,7 @@ import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.FleetEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -60,7 +61,7 @@ public final class Rollouts {
     /** Clustered ({@link #share}): the shared rollouts, and this controller's epoch while it leads (0 while it follows). */
     private volatile SharedRollouts shared;
     private volatile LongSupplier actingEpoch = () -> 0;
-    /** The newest shared write this controller has written or shared (state worker only). */
+    /** The newest shared write this controller has written or shared (guarded by this). */
     private long index;
     /** Completes when the latest run has ended. */
     private Future<Void> runEnded = Future.succeededFuture();
@@ -146,36 +147,41 @@ public final class Rollouts {
      * record the leader shares is written here while this controller follows, through the same
      * store. First writes every record shared so far (a controller that joins late catches up).
      * Call once, before competing for leadership.
+     *
+     * <p>Sharing runs on a thread of its own, in the order of the writes, so the state worker
+     * never waits on the controller network (a write to Hazelcast of a partitioned member can
+     * take its invocation timeout); the epoch is read when the write is shared, so nothing is
+     * shared once the leadership is lost.
      */
     public Future<Void> share(SharedRollouts shared, LongSupplier epoch) {
         this.shared = shared;
         this.actingEpoch = epoch;
+        WorkerExecutor sharing = vertx.createSharedWorkerExecutor("apim-fleet-sharing-" + java.util.UUID.randomUUID(), 1);
         store.publishTo(new RolloutStore.Publisher() {
             @Override
             public void spec(long id, String yaml) {
-                if (epoch.getAsLong() > 0) {
-                    try {
+                sharing.executeBlocking(() -> {
+                    if (epoch.getAsLong() > 0) {
                         shared.putSpec(id, yaml);
-                    } catch (RuntimeException e) {
-                        LOG.warning("the spec of rollout " + id + " is on disk but not shared with the other controllers: " + e.getMessage());
                     }
-                }
+                    return null;
+                }).onFailure(e -> LOG.warning("the spec of rollout " + id + " is on disk but not shared with the other controllers: " + e.getMessage()));
             }
 
             @Override
             public void record(long id, String json) {
-                long term = epoch.getAsLong();
-                if (term > 0) {   // a deposed leader shares nothing more: its successor's records are the cluster's
-                    try {
-                        if (shared.putRecord(id, term, index + 1, json)) {
-                            advance(index + 1);
+                sharing.executeBlocking(() -> {
+                    long term = epoch.getAsLong();
+                    if (term > 0) {   // a deposed leader shares nothing more: its successor's records are the cluster's
+                        long next = position() + 1;
+                        if (shared.putRecord(id, term, next, json)) {
+                            advance(next);
                         } else {
                             LOG.warning("rollout " + id + " was not shared: a leader with an epoch above " + term + " wrote it since");
                         }
-                    } catch (RuntimeException e) {
-                        LOG.warning("rollout " + id + " is on disk but not shared with the other controllers: " + e.getMessage());
                     }
-                }
+                    return null;
+                }).onFailure(e -> LOG.warning("rollout " + id + " is on disk but not shared with the other controllers: " + e.getMessage()));
             }
         });
         return worker.call(() -> {
@@ -209,14 +215,18 @@ public final class Rollouts {
     }
 
     /** This controller has written every shared record up to {@code written}: the others see its position (blocking). */
-    private void advance(long written) {
+    private synchronized void advance(long written) {
         if (written > index) {
             index = written;
             putPosition();
         }
     }
 
-    private void putPosition() {
+    private synchronized long position() {
+        return index;
+    }
+
+    private synchronized void putPosition() {
         try {
             shared.putPosition(index);
         } catch (RuntimeException e) {

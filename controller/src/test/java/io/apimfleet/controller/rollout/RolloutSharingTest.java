@@ -102,6 +102,7 @@ class RolloutSharingTest {
         SharingController leader = leader();
         ClusterFixture.join(leader.saveSpec(3, SharingController.SPEC), DEADLINE);
         ClusterFixture.join(leader.save(SharingController.running(3, RolloutRecord.SUCCEEDED, Map.of("km1", "healthy"))), DEADLINE);
+        await().atMost(DEADLINE).until(() -> leader.shared.record(3).isPresent());   // shared after the write, on a thread of its own
 
         String ip = "127.0.0.88";
         List<String> peers = new ArrayList<>(members.stream().map(m -> m.options().hazelcastAddress()).toList());

@@ -125,10 +125,11 @@ class RolloutTakeoverTest {
         assertThat(next.records()).singleElement().satisfies(r -> assertThat(r.state()).isEqualTo(RolloutRecord.ABORTED));
     }
 
-    /** The leader writes rollout 1's spec and a record in {@code state} with {@code steps}, shared as it goes. */
+    /** The leader writes rollout 1's spec and a record in {@code state} with {@code steps}, and has shared them. */
     private static void write(SharingController leader, String state, Map<String, String> steps) {
         ClusterFixture.join(leader.saveSpec(1, SharingController.SPEC), DEADLINE);
         ClusterFixture.join(leader.save(SharingController.running(1, state, steps)), DEADLINE);
+        await().atMost(DEADLINE).until(() -> leader.shared.record(1).map(r -> r.json().contains("\"state\":\"" + state + "\"")).orElse(false));
     }
 
     /** Closes the old leader's member (a clean leave: its lock is released) and waits for another to lead. */
