@@ -63,6 +63,8 @@ public final class Rollouts {
     private volatile LongSupplier actingEpoch = () -> 0;
     /** The newest shared write this controller has written or shared (guarded by this). */
     private long index;
+    /** Clustered: the thread that shares this controller's writes, in their order. */
+    private volatile WorkerExecutor sharing;
     /** Completes when the latest run has ended. */
     private Future<Void> runEnded = Future.succeededFuture();
 
@@ -157,6 +159,7 @@ public final class Rollouts {
         this.shared = shared;
         this.actingEpoch = epoch;
         WorkerExecutor sharing = vertx.createSharedWorkerExecutor("apim-fleet-sharing-" + java.util.UUID.randomUUID(), 1);
+        this.sharing = sharing;
         store.publishTo(new RolloutStore.Publisher() {
             @Override
             public void spec(long id, String yaml) {
@@ -201,6 +204,11 @@ public final class Rollouts {
             }
             return null;
         });
+    }
+
+    /** Tests: completes once every write made so far has been shared (or left unshared). */
+    Future<Void> sharedSoFar() {
+        return sharing.executeBlocking(() -> null);
     }
 
     /** While following: writes rollout {@code id} as the leader shared it (blocking). */

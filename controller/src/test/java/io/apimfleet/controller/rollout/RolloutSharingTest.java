@@ -126,6 +126,18 @@ class RolloutSharingTest {
     }
 
     @Test
+    void aFollowerSharesNothingItWrites() {
+        SharingController follower = followers().get(0);
+
+        ClusterFixture.join(follower.saveSpec(5, SharingController.SPEC), DEADLINE);
+        ClusterFixture.join(follower.save(SharingController.running(5, RolloutRecord.RUNNING, Map.of("km1", "applying"))), DEADLINE);
+        ClusterFixture.join(follower.rollouts.sharedSoFar(), DEADLINE);
+
+        assertThat(ClusterFixture.join(follower.cluster.vertx().executeBlocking(() -> follower.shared.record(5)), DEADLINE)).isEmpty();
+        assertThat(ClusterFixture.join(follower.cluster.vertx().executeBlocking(() -> follower.shared.spec(5)), DEADLINE)).isEmpty();
+    }
+
+    @Test
     void aRecordFromAnOlderEpochNeverReplacesANewerLeadersRecord() {
         SharingController any = controllers.get(0);
         long id = 1_000;
