@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "controllers",
         mixinStandardHelpOptions = true,
         description = {"The controllers, which one leads, and the epoch it stamps on every command to agents.",
-                "As the controller asked sees them: name (its cluster-bind address), cluster address, API address, role.",
+                "As the controller asked sees them: name (its cluster-bind address), cluster address, API address, role,",
+                "the newest shared rollout write it has in its state directory (ROLLOUT-INDEX) and how many of the leader's",
+                "it does not have yet (BEHIND); - when unknown.",
                 "A lone controller (no --cluster) lists itself as leader. A follower refuses leader-only work (apply, plan,",
                 "rollouts, node commands) with HTTP 409 naming the leader's API; the CLI exits 5."})
 final class ControllersCommand implements Callable<Integer> {
@@ -39,11 +41,11 @@ final class ControllersCommand implements Callable<Integer> {
             OutputOption.printJson(out, view);
             return 0;
         }
-        Table table = new Table("NAME", "CLUSTER-ADDRESS", "API", "ROLE", "EPOCH", "ASKED");
+        Table table = new Table("NAME", "CLUSTER-ADDRESS", "API", "ROLE", "EPOCH", "ROLLOUT-INDEX", "BEHIND", "ASKED");
         for (ControllerMember member : view.members()) {
             String name = member.address() == null ? "(lone)" : member.address().substring(0, member.address().lastIndexOf(':'));
             table.row(name, member.address(), member.api(), member.leader() ? "leader" : "follower",
-                    member.leader() ? member.epoch() : null, member.local() ? "yes" : null);
+                    member.leader() ? member.epoch() : null, member.rolloutIndex(), member.behind(), member.local() ? "yes" : null);
         }
         table.print(out);
         out.println(view.leader().map(l -> "leader " + (l.address() == null ? l.api() : l.address()) + ", epoch " + view.epoch())

@@ -9,6 +9,14 @@ package io.apimfleet.controller.cluster;
  * @param local    whether it is the member that answered
  * @param leader   whether it holds the leader lock
  * @param epoch    the leadership epoch when it is leader, else 0
+ * @param rolloutIndex the newest write of the shared rollouts it has in its state directory
+ *                 ({@code SharedRollouts}); null when unknown
+ * @param behind   how many of the leader's shared rollout writes it does not have yet; null when unknown
  */
-public record ControllerMember(String memberId, String address, String api, boolean local, boolean leader, long epoch) {
+public record ControllerMember(String memberId, String address, String api, boolean local, boolean leader, long epoch,
+                               Long rolloutIndex, Long behind) {
+    /** A member whose position in the shared rollouts is not known. */
+    public ControllerMember(String memberId, String address, String api, boolean local, boolean leader, long epoch) {
+        this(memberId, address, api, local, leader, epoch, null, null);
+    }
 }

@@ -31,6 +31,8 @@ import java.time.Duration;
  *       missed heartbeats (defaults 5000 ms and 5), election timeout
  *       {@value #RAFT_ELECTION_TIMEOUT_MS} ms; a CP member missing for
  *       {@value #CP_MISSING_MEMBER_REMOVAL_S} s is removed from the CP subsystem (default 4 h);
+ *   <li><b>shared rollouts</b> ({@link SharedRollouts}): backup count {@value SharedRollouts#BACKUPS},
+ *       synchronous, so each of three members holds every record;
  *   <li><b>leaving</b>: a clean shutdown (hand-over of partitions, leaving the CP groups) waits
  *       at most {@value #GRACEFUL_SHUTDOWN_S} s (default 600): after a crash of another member
  *       the CP groups may be unable to remove this one, and a controller must still stop.
@@ -113,6 +115,10 @@ final class HazelcastSettings {
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
         config.getMapConfig("__vertx.haInfo").setBackupCount(1);
         config.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
+        // the rollouts a new leader takes over: on every member of three, each write backed up before it returns
+        for (String shared : new String[] {SharedRollouts.RECORDS, SharedRollouts.SPECS, SharedRollouts.POSITIONS}) {
+            config.getMapConfig(shared).setBackupCount(SharedRollouts.BACKUPS).setAsyncBackupCount(0);
+        }
 
         CPSubsystemConfig cp = config.getCPSubsystemConfig();
         cp.setCPMemberCount(CP_MEMBERS).setGroupSize(CP_MEMBERS)

@@ -19,7 +19,10 @@
  * publishes its agent bridge endpoint as a member attribute, so that every controller names all
  * of them to its agents (at join, in renewal answers and in the link advice) and agents can fail
  * over. Requests, heartbeats and events of agents are routed between controllers over the same
-clustered event bus by the {@code bridge} package's {@code AgentRelay}; state is not yet replicated.
+ * clustered event bus by the {@code bridge} package's {@code AgentRelay}.
+ * {@link io.apimfleet.controller.cluster.SharedRollouts} holds the rollouts the leader shares
+ * (spec revisions and records, never secrets) for the followers to write down and a new leader to
+ * take over; the rest of the state (agents, tokens, secrets, journal) is not replicated yet.
  *
  * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
  * a private controller network. Only the Vert.x event bus between controllers is authenticated.

@@ -9,6 +9,7 @@ import io.apimfleet.controller.cluster.ControllerCluster;
 import io.apimfleet.controller.cluster.EpochFloor;
 import io.apimfleet.controller.cluster.Leadership;
 import io.apimfleet.controller.cluster.LeadershipChange;
+import io.apimfleet.controller.cluster.SharedRollouts;
 import io.apimfleet.controller.rollout.RolloutRecord;
 import io.apimfleet.controller.bridge.AgentBridge;
 import io.apimfleet.controller.bridge.AgentRelay;
@@ -310,6 +311,8 @@ public final class ControllerDaemon {
         /** With --cluster, once joined: the cluster, and the election that gives the epoch while this controller leads. */
         private volatile ControllerCluster cluster;
         private volatile Leadership leadership;
+        /** With --cluster, once joined: the rollouts the leader shares (and each member's position in them). */
+        private volatile SharedRollouts sharedRollouts;
         private long revocationTimer = -1;
 
         @Override
@@ -330,7 +333,7 @@ public final class ControllerDaemon {
             return (options.cluster() == null ? worker.call(state::nextEpoch) : Future.succeededFuture(0L))
                     .onSuccess(taken -> epoch = taken)
                     .compose(v -> journal.start(vertx, options.journalPoll()))
-                    .compose(v -> rollouts.recover())
+                    .compose(v -> rollouts.recover(options.cluster() != null))
                     .compose(v -> refreshRevocations(revocations))
                     .compose(v -> {
                         live.start(vertx);
@@ -396,9 +399,16 @@ public final class ControllerDaemon {
                                 });
                     })
                     .compose(joined -> {
-                        // taking the CP lock's proxy may wait on the cluster: off the event loop
-                        return vertx.executeBlocking(() -> Leadership.compete(joined, stateFloor()));
+                        // getting a map's proxy may wait on the cluster: off the event loop
+                        return vertx.executeBlocking(() -> SharedRollouts.of(joined));
                     })
+                    // the rollouts the leader shares are written here from now on (those shared so far first)
+                    .compose(shared -> {
+                        sharedRollouts = shared;
+                        return rollouts.share(shared, this::actingEpoch);
+                    })
+                    // taking the CP lock's proxy may wait on the cluster: off the event loop
+                    .compose(v -> vertx.executeBlocking(() -> Leadership.compete(cluster, stateFloor())))
                     .map(elected -> {
                         leadership = elected.onChange(change -> context.runOnContext(v -> leadershipChanged(change)));
                         return null;
@@ -438,11 +448,15 @@ public final class ControllerDaemon {
 
         private void leadershipChanged(LeadershipChange change) {
             if (change.leader()) {
-                journal.record("controller.elected", java.util.Map.of("epoch", change.epoch(), "cluster", options.cluster().hazelcastAddress()));
+                // a rollout the previous leader left running is taken over (journaled as rollout.takeover)
+                journal.record("controller.elected", java.util.Map.of("epoch", change.epoch(), "cluster", options.cluster().hazelcastAddress()))
+                        .compose(v -> rollouts.takeOver(change.epoch()))
+                        .onFailure(f -> java.util.logging.Logger.getLogger(ControllerDaemon.class.getName())
+                                .warning("elected at epoch " + change.epoch() + ", the rollout left running was not taken over: " + f.getMessage()));
                 return;
             }
             String why = "this controller lost the leadership (epoch " + change.epoch() + ": " + change.reason()
-                    + "); the new leader does not take this rollout over yet (issue 9, a later step): fleet rollout resume or undo on the leader";
+                    + "); the new leader takes this rollout over";
             Optional<RolloutRecord> stopped = rollouts.leadershipLost(why);
             java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
             fields.put("epoch", change.epoch());
@@ -471,7 +485,11 @@ public final class ControllerDaemon {
                     ClusterOptions own = options.cluster();
                     return Future.succeededFuture(new ClusterView(0, List.of(new ControllerMember("", own.hazelcastAddress(), own.api(), true, false, 0))));
                 }
-                return Future.fromCompletionStage(current.view().toCompletionStage(), context);
+                SharedRollouts shared = sharedRollouts;
+                return Future.fromCompletionStage(current.view().toCompletionStage(), context)
+                        // how far each member is behind the leader's shared rollouts (a blocking read of the positions)
+                        .compose(view -> shared == null ? Future.succeededFuture(view) : vertx.executeBlocking(() -> shared.withPositions(view))
+                                .recover(f -> Future.succeededFuture(view)));
             }
         }
 

@@ -35,6 +35,12 @@ public record RolloutRecord(long id, String cluster, String source, String specS
     static final Set<String> ACTING = Set.of("applying", "undoing", "stopping", "reloading", "draining", "restarting", "starting",
             "waiting", "re-enabling", "joining", "rolling-back");
 
+    /**
+     * The acting steps after which a node's product may not run what its files hold: its (re)start
+     * (or, after a rollback, its restart on the previous files) was not seen through.
+     */
+    static final Set<String> BEFORE_RESTART = Set.of("applying", "draining", "restarting", "starting", "reloading", "rolling-back");
+
     public RolloutRecord {
         phases = phases == null ? List.of() : List.copyOf(phases);
         steps = steps == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(steps));
@@ -55,6 +61,15 @@ public record RolloutRecord(long id, String cluster, String source, String specS
     /** The nodes whose last step acts on them, with that step ({@code km1 restarting}), in name order. */
     public List<String> inFlight() {
         return steps.entrySet().stream().filter(e -> ACTING.contains(e.getValue())).map(e -> e.getKey() + " " + e.getValue()).toList();
+    }
+
+    /**
+     * The nodes it left in flight before their product was seen (re)started on their files
+     * ({@link #BEFORE_RESTART}): a resume restarts each of them even when its files already match
+     * (the apply may have been done, its restart not).
+     */
+    public List<String> leftBeforeRestart() {
+        return steps.entrySet().stream().filter(e -> BEFORE_RESTART.contains(e.getValue())).map(Map.Entry::getKey).toList();
     }
 
     /**

@@ -97,6 +97,8 @@ final class RolloutRun {
     private final Set<String> drained = new HashSet<>();
     private Optional<LoadBalancerDrain> drain = Optional.empty();
     private final Undo undo;
+    /** Nodes the rollout it resumes left in flight before their restart: (re)started even when nothing differs. */
+    private final Set<String> restartAnyway;
     private RolloutRecord record;
     private boolean aborted;
     /** Why it was stopped from outside (this controller lost the leadership); null for an abort asked for. */
@@ -109,9 +111,10 @@ final class RolloutRun {
     private long startedNanos;
 
     RolloutRun(Vertx vertx, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests, ClusterRender render,
-               RolloutStore store, ClusterSpec spec, RolloutRecord initial, Undo undo) {
+               RolloutStore store, ClusterSpec spec, RolloutRecord initial, Undo undo, Set<String> restartAnyway) {
         this.record = initial;
         this.undo = undo;
+        this.restartAnyway = Set.copyOf(restartAnyway);
         this.vertx = vertx;
         this.worker = worker;
         this.journal = journal;
@@ -167,6 +170,9 @@ final class RolloutRun {
                 "spec", initial.specSha256(), "phases", phases);
         if (undo != null) {
             started.put("undoes", undo.rollout());
+        }
+        if (!restartAnyway.isEmpty()) {
+            started.put("restartsInFlight", restartAnyway.stream().sorted().toList());
         }
         emit(FleetEvent.ROLLOUT_STARTED, started);
         return render.render(spec, initial.id())
@@ -286,14 +292,15 @@ final class RolloutRun {
                         return stopped(node, wasRunning);
                     }
                     String health = live.get(node).map(LiveAgents.Live::health).orElse("unknown");
-                    if (!result.differs() && wasRunning && "healthy".equals(health)) {
+                    boolean restart = restartAnyway.contains(node);   // its files may be new and its product not restarted on them
+                    if (!result.differs() && wasRunning && "healthy".equals(health) && !restart) {
                         step(node, "unchanged", Map.of());
                         return Future.succeededFuture();
                     }
                     if (aborted && undo == null) {   // an undo finishes the node it rolled back: its files and product must agree
                         return abortedAfterApply(node, result.restartNeeded());
                     }
-                    return startAndWait(rendered, node, wasRunning, result.restartNeeded())
+                    return startAndWait(rendered, node, wasRunning, result.restartNeeded() || restart)
                             .recover(failure -> failed(node, failure, undo == null && result.restartNeeded(), wasRunning));
                 });
     }

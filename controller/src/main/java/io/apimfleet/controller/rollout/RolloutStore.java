@@ -21,14 +21,40 @@ import java.util.stream.Stream;
  *   rollouts/000042.yaml   the spec as it was sent (it holds secret references, never values)
  *   rollouts/000042.json   the rollout's record, rewritten atomically at every step
  * </pre>
+ * Clustered, the leader's store also shares every spec and record it writes through its
+ * {@link Publisher} (after the local write), and a follower's store writes what the leader shared
+ * through {@link #saveShared}: one format, one place, on every controller.
  * Blocking: call it on the state worker.
  */
 final class RolloutStore {
     private static final Logger LOG = Logger.getLogger(RolloutStore.class.getName());
+
+    /** Where a written spec or record goes next (blocking, on the state worker); a lone controller's goes nowhere. */
+    interface Publisher {
+        Publisher NONE = new Publisher() {
+            @Override
+            public void spec(long id, String yaml) {
+            }
+
+            @Override
+            public void record(long id, String json) {
+            }
+        };
+
+        void spec(long id, String yaml);
+
+        void record(long id, String json);
+    }
+
     private final Path dir;
+    private volatile Publisher publisher = Publisher.NONE;
 
     RolloutStore(ControllerState state) {
         this.dir = state.dir().resolve("rollouts");
+    }
+
+    void publishTo(Publisher publisher) {
+        this.publisher = publisher;
     }
 
     long nextId() {
@@ -36,6 +62,11 @@ final class RolloutStore {
     }
 
     void saveSpec(long id, String yaml) {
+        writeSpec(id, yaml);
+        publisher.spec(id, yaml);
+    }
+
+    private void writeSpec(long id, String yaml) {
         SecureFiles.write(dir.resolve(name(id) + ".yaml"), yaml.getBytes(StandardCharsets.UTF_8), SecureFiles.PRIVATE);
     }
 
@@ -49,8 +80,35 @@ final class RolloutStore {
     }
 
     void save(RolloutRecord record) {
+        byte[] json = write(record);
+        publisher.record(record.id(), new String(json, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes what the leader shared of rollout {@code id}: its spec when given and not stored
+     * as it is, then its record (refused unless it reads as one, for that id). Shares nothing.
+     */
+    void saveShared(long id, String yaml, String json) {
+        RolloutRecord record;
         try {
-            SecureFiles.writePrivate(dir.resolve(name(record.id()) + ".json"), Json.mapper().writeValueAsBytes(record));
+            record = Json.mapper().readValue(json, RolloutRecord.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the shared record of rollout " + id + " is unreadable: " + e.getMessage(), e);
+        }
+        if (record.id() != id) {
+            throw new IllegalArgumentException("the shared record under rollout " + id + " is rollout " + record.id() + "'s");
+        }
+        if (yaml != null && !spec(id).map(yaml::equals).orElse(false)) {
+            writeSpec(id, yaml);
+        }
+        write(record);
+    }
+
+    private byte[] write(RolloutRecord record) {
+        try {
+            byte[] json = Json.mapper().writeValueAsBytes(record);
+            SecureFiles.writePrivate(dir.resolve(name(record.id()) + ".json"), json);
+            return json;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

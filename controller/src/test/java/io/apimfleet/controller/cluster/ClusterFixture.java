@@ -16,20 +16,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Starts controllers on loopback addresses for the cluster tests. */
-final class ClusterFixture {
-    static final Duration START_DEADLINE = Duration.ofSeconds(90);
+public final class ClusterFixture {
+    public static final Duration START_DEADLINE = Duration.ofSeconds(90);
     /** Kept referenced: java.util.logging holds loggers weakly, and the level would be lost. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
     private ClusterFixture() {
     }
 
-    static void quietHazelcast() {
+    public static void quietHazelcast() {
         HAZELCAST_LOG.setLevel(Level.WARNING);
     }
 
     /** Options for one member on {@code ip}, with free ports on that address. */
-    static ClusterOptions options(String ip, int hazelcastPort, List<String> peers, KeyCertOptions identity, PeerCertificates certs) {
+    public static ClusterOptions options(String ip, int hazelcastPort, List<String> peers, KeyCertOptions identity, PeerCertificates certs) {
         return new ClusterOptions("apim-fleet-test", ip, hazelcastPort, freePort(ip), peers, identity, certs.peerTrust());
     }
 
@@ -39,7 +39,7 @@ final class ClusterFixture {
     }
 
     /** Starts one member per address, all at once, each publishing {@link #bridgeOf} its address; returns them in the order of {@code ips}. */
-    static List<ControllerCluster> startAll(PeerCertificates certs, String... ips) {
+    public static List<ControllerCluster> startAll(PeerCertificates certs, String... ips) {
         List<Integer> ports = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (String ip : ips) {
@@ -58,7 +58,7 @@ final class ClusterFixture {
         return members;
     }
 
-    static <T> T join(Future<T> future, Duration deadline) {
+    public static <T> T join(Future<T> future, Duration deadline) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -85,7 +85,7 @@ final class ClusterFixture {
     }
 
     /** Closes every member at once (a clean leave can take up to the graceful-shutdown bound). */
-    static void closeAll(List<? extends ControllerCluster> members) {
+    public static void closeAll(List<? extends ControllerCluster> members) {
         List<Future<Void>> closing = members.stream().map(ControllerCluster::close).toList();
         for (int i = 0; i < members.size(); i++) {
             try {
@@ -96,7 +96,7 @@ final class ClusterFixture {
         }
     }
 
-    static int freePort(String ip) {
+    public static int freePort(String ip) {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -104,7 +104,7 @@ final class ClusterFixture {
         }
     }
 
-    static long millisSince(long startNanos) {
+    public static long millisSince(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -3,10 +3,10 @@ package io.apimfleet.controller.cluster;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** An {@link EpochFloor} in memory, for tests whose members need no state directory. */
-final class MemoryFloor implements EpochFloor {
+public final class MemoryFloor implements EpochFloor {
     private final AtomicLong highest;
 
-    MemoryFloor(long highest) {
+    public MemoryFloor(long highest) {
         this.highest = new AtomicLong(highest);
     }
 

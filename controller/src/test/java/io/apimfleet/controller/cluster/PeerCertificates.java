@@ -25,19 +25,19 @@ import org.bouncycastle.asn1.x509.GeneralNames;
  * and the agent's is issued for the same address as a controller's, so only the issuing CA tells
  * a controller apart.
  */
-final class PeerCertificates {
+public final class PeerCertificates {
     private final ControllerState state;
 
     private PeerCertificates(ControllerState state) {
         this.state = state;
     }
 
-    static PeerCertificates create(Path dir) {
+    public static PeerCertificates create(Path dir) {
         return new PeerCertificates(ControllerState.init(dir.resolve("controller-state"), "controllers.test:7443"));
     }
 
     /** A controller's identity from the controller-peer CA. */
-    KeyCertOptions controller(String ip) {
+    public KeyCertOptions controller(String ip) {
         return PeerIdentity.issue(state, ip, Instant.now()).keyCert();
     }
 
@@ -52,7 +52,7 @@ final class PeerCertificates {
                 .setCertPath(state.dir().resolve("admin/admin.crt").toString());
     }
 
-    TrustOptions peerTrust() {
+    public TrustOptions peerTrust() {
         return PeerTls.trust(state.peerCa().certificate());
     }
 

@@ -75,6 +75,15 @@ class RolloutRecoveryTest {
     }
 
     @Test
+    void aResumeRestartsTheNodesLeftInFlightBeforeTheirRestartWasSeenThrough() {
+        RolloutRecord ended = new RolloutRecord(1, "c", "cluster.yaml", "sha256:00", RolloutRecord.ABORTED, Instant.now(), Instant.now(), null,
+                List.of(new Phase("key-manager", List.of("km1", "km2", "km3", "km4", "km5"))),
+                Map.of("km1", "healthy", "km2", "applying", "km3", "waiting", "km4", "restarting", "km5", "draining"), List.of(), List.of(), null);
+
+        assertThat(ended.leftBeforeRestart()).containsExactly("km2", "km4", "km5");
+    }
+
+    @Test
     void anEndedRolloutMayHaveChangedTheNodeWhoseApplyWasInFlightButNotOneRolledBack() {
         RolloutRecord ended = new RolloutRecord(1, "c", "cluster.yaml", "sha256:00", RolloutRecord.ABORTED, Instant.now(), Instant.now(), null,
                 List.of(new Phase("key-manager", List.of("km1", "km2", "km3"))),
