@@ -66,6 +66,8 @@ final class LocalCluster implements AutoCloseable {
     final List<ClusteredControllers.Member> controllers = new CopyOnWriteArrayList<>();
     /** Where agents join: the controller; clustered, the leader (the join names its bridge first, so agents link to it). */
     private URI joinAt;
+    /** The state of the controller agents join: their tokens are made there (clustered, each controller knows only its own). */
+    private Path tokensIn;
     final Map<String, Launched> agents = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Launched> running = new CopyOnWriteArrayList<>();
     private Launched controller;
@@ -128,6 +130,7 @@ final class LocalCluster implements AutoCloseable {
         this.apiPort = planned.isEmpty() ? freePort() : Integer.toString(planned.get(0).apiPort());
         this.bridgePort = freePort();
         this.joinAt = URI.create("https://" + host + ":" + apiPort);
+        this.tokensIn = state;
         Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", host + ":" + apiPort);
         long started = System.nanoTime();
         if (planned.isEmpty()) {
@@ -136,12 +139,14 @@ final class LocalCluster implements AutoCloseable {
             new SecretStore(ControllerState.open(state)).putAll(secrets(), Instant.now());   // before the copies: every controller can render
             controllers.addAll(ClusteredControllers.start(dir, planned));
             controllers.forEach(c -> running.add(c.process()));
-            joinAt = ClusteredControllers.awaitLeader(controllers, 0).api();
+            ClusteredControllers.Member leader = ClusteredControllers.awaitLeader(controllers, 0);
+            joinAt = leader.api();
+            tokensIn = leader.state();
         }
         // The agents and products run as real processes; the tokens and joins go through the calls `fleet token create`
         // and `fleet-agent join` make (those commands run as processes in ControllerAndAgentsProcessTest, DemoTest and
         // DebianPackagesTest): each process start costs a JVM start, and the e2e classes are bound by this machine's two cores.
-        ControllerState controllerState = ControllerState.open(state);
+        ControllerState controllerState = ControllerState.open(tokensIn);
         List<JoinTokens.IssuedToken> tokens = controllerState.tokens().createAll(List.copyOf(hosts.keySet()), Duration.ofMinutes(15), Instant.now());
         CaPin pin = CaPin.parse("sha256:" + controllerState.fleetCa().spkiSha256());
         // two nodes at a time (this machine's cores): a node's steps depend only on each other

@@ -1,20 +1,29 @@
 package io.apimfleet.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.controller.rollout.RolloutRecord;
+import io.apimfleet.e2e.ClusteredControllers.Member;
 import io.apimfleet.protocol.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,14 +34,23 @@ import static org.awaitility.Awaitility.await;
  * A seven-node cluster (key managers and publishers doubled) behind a real HAProxy or nginx that
  * the fleet configures, under steady traffic to the key-manager and publisher endpoints, while:
  * a spec change rolls through key managers and the gateway; a change that makes a key manager
- * fail is rolled back and halts the rollout; the controller is killed mid-rollout and, restarted,
- * reports the rollout aborted, with every node on one revision or the other, and resumes it.
- * Requests sent and failed are printed for each; HAProxy must lose none.
+ * fail is rolled back and halts the rollout; and the controller is lost mid-rollout, with a key
+ * manager in flight. Behind HAProxy three clustered controllers manage the cluster and the leader
+ * is SIGKILLed (issue 9's failover): another leads, takes the rollout over from the journal and
+ * finishes it, and every agent the leader held links to another controller; the time from the
+ * loss to the new leader acting, until every agent reattached, and the failed requests are
+ * printed. Behind nginx one controller is SIGKILLed and restarted: it reports the rollout
+ * aborted, with every node on one revision or the other, and resumes it. Requests sent and
+ * failed are printed for each step; HAProxy must lose none.
  */
 class RollingReconfigurationTest {
     private static final String BALANCER_HOST = "127.0.0.40";
     private static final int KM_PORT = 9443;
     private static final int PUB_PORT = 9444;
+    /** Behind HAProxy: three clustered controllers. */
+    private static final List<String> CONTROLLERS = List.of("127.0.0.76", "127.0.0.77", "127.0.0.78");
+    private static final Duration TAKEOVER_DEADLINE = Duration.ofSeconds(180);
+    private static final String LINKED = "link: connected to ";
 
     @TempDir
     Path dir;
@@ -76,7 +94,8 @@ class RollingReconfigurationTest {
         String[][] nodes = {{"km1", "127.0.0.41", "key-manager"}, {"km2", "127.0.0.42", "key-manager"}, {"pub1", "127.0.0.43", "publisher"},
                 {"pub2", "127.0.0.44", "publisher"}, {"store1", "127.0.0.45", "store"}, {"tm1", "127.0.0.46", "traffic-manager"},
                 {"gw1", "127.0.0.47", "gateway"}, {"lb1", BALANCER_HOST, LocalCluster.LOAD_BALANCER}};
-        cluster = new LocalCluster(dir, "0.5s", nodes);
+        boolean clustered = kind.equals("haproxy");
+        cluster = clustered ? LocalCluster.clustered(dir, "0.5s", nodes, CONTROLLERS) : new LocalCluster(dir, "0.5s", nodes);
         String base = jvm("default: 64m");
 
         Launched first = apply("first.yaml", spec(kind, base));
@@ -107,16 +126,33 @@ class RollingReconfigurationTest {
         System.out.println(kind + " key manager failing, rolled back: " + failing.summary() + ", rollout " + failMs + " ms");
         EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, KM_PORT, "127.0.0.41", "127.0.0.42");
 
-        // 3. The controller dies (SIGKILL) while a key manager restarts; restarted, it reports the rollout aborted and resumes it.
+        // 3. The controller (clustered: the leader) dies of SIGKILL while km1 restarts for a heavier heap.
         EndpointLoad crash = EndpointLoad.start(client, BALANCER_HOST, KM_PORT, PUB_PORT);
-        started = System.nanoTime();
-        long before = lastRollout().path("id").asLong();
         Path heavier = cluster.writeSpec("heavier.yaml", spec(kind, jvm("default: 64m, key-manager: 72m") + "options: { jwt: true }\n"));
-        Launched interrupted = Launched.start(dir.resolve("logs/apply-heavier.log"), "fleet", "apply", "-f", heavier.toString(), "--yes",
-                "--state", cluster.state.toString());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> interrupted.output().contains("km1: waiting") || !interrupted.process().isAlive());
-        assertThat(interrupted.process().isAlive()).as(interrupted.output()).isTrue();
+        if (clustered) {
+            leaderKilledMidRolloutAnotherFinishesIt(heavier, crash);
+        } else {
+            controllerKilledMidRolloutResumesItAfterItsRestart(heavier, crash);
+        }
+        System.out.println(kind + " " + (clustered ? "leader" : "controller") + " killed mid-rollout: " + crash.summary());
+        EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, KM_PORT, "127.0.0.41", "127.0.0.42");
+
+        if (kind.equals("haproxy")) {
+            assertThat(jwt.failures).as("requests that failed while options.jwt rolled").isEmpty();
+            assertThat(failing.failures).as("requests that failed while a key manager failed and was rolled back").isEmpty();
+            assertThat(crash.failures).as("requests that failed around the leader's loss").isEmpty();
+        } else {   // nginx reloads close idle keep-alive connections: a client may see a few; never more than 1 % of requests
+            for (EndpointLoad traffic : List.of(jwt, failing, crash)) {
+                assertThat(traffic.failures.size()).as(traffic.failures.toString()).isLessThanOrEqualTo(traffic.sent.get() / 100);
+            }
+        }
+    }
+
+    /** A lone controller killed with km1 in flight: restarted, it reports the rollout aborted, every node on one revision, and resumes it. */
+    private void controllerKilledMidRolloutResumesItAfterItsRestart(Path spec, EndpointLoad load) throws Exception {
+        long started = System.nanoTime();
+        long before = lastRollout().path("id").asLong();
+        Launched interrupted = applyUntilKm1IsInFlight(spec);
         cluster.crashAndRestartController();
         assertThat(interrupted.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         JsonNode aborted = lastRollout();
@@ -133,21 +169,106 @@ class RollingReconfigurationTest {
                 .allMatch(allowed::contains);
         Launched resumed = Launched.start(dir.resolve("logs/resume.log"), "fleet", "rollout", "resume", "--state", cluster.state.toString());
         assertThat(resumed.process().waitFor(180, TimeUnit.SECONDS)).as(resumed.output()).isTrue();
-        long crashMs = millisSince(started);
-        crash.stop();
+        load.stop();
         assertThat(resumed.process().exitValue()).as(resumed.output() + cluster.logs()).isZero();
-        System.out.println(kind + " controller killed mid-rollout, restarted, rollout resumed: " + crash.summary() + ", rollout " + crashMs + " ms");
-        EndpointLoad.awaitAnsweredBy(client, BALANCER_HOST, KM_PORT, "127.0.0.41", "127.0.0.42");
+        System.out.println("controller killed mid-rollout, restarted, rollout resumed in " + millisSince(started) + " ms");
+    }
 
-        if (kind.equals("haproxy")) {
-            assertThat(jwt.failures).as("requests that failed while options.jwt rolled").isEmpty();
-            assertThat(failing.failures).as("requests that failed while a key manager failed and was rolled back").isEmpty();
-            assertThat(crash.failures).as("requests that failed around the controller crash").isEmpty();
-        } else {   // nginx reloads close idle keep-alive connections: a client may see a few; never more than 1 % of requests
-            for (EndpointLoad traffic : List.of(jwt, failing, crash)) {
-                assertThat(traffic.failures.size()).as(traffic.failures.toString()).isLessThanOrEqualTo(traffic.sent.get() / 100);
+    /**
+     * The leader killed with km1 in flight: every agent it held links to another controller,
+     * another leads, journals rollout.takeover and finishes the rollout, every node on its revision.
+     */
+    private void leaderKilledMidRolloutAnotherFinishesIt(Path spec, EndpointLoad load) throws Exception {
+        Member leader = cluster.leader();
+        long epoch = leader.view().epoch();
+        long interruptedId = lastRollout().path("id").asLong() + 1;
+        applyUntilKm1IsInFlight(spec);
+        List<String> linkedToLeader = linkedTo(leader.ip());
+        assertThat(linkedToLeader).as("agents joined through the leader are linked to it").isNotEmpty();
+        Map<String, Integer> linksBefore = new TreeMap<>();
+        cluster.agents.forEach((node, agent) -> linksBefore.put(node, links(agent)));
+
+        Instant killedAt = Instant.now();
+        long killed = System.nanoTime();
+        leader.process().process().destroyForcibly();
+        assertThat(leader.process().process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> linkedToLeader.stream().allMatch(node -> links(cluster.agents.get(node)) > linksBefore.get(node)));
+        long reattachedMs = millisSince(killed);
+        Member next = ClusteredControllers.awaitLeader(cluster.controllers.stream().filter(Member::alive).toList(), epoch);
+        System.out.printf("[failover] leader %s SIGKILLed (epoch %d) with km1 in flight of rollout %d: the %d agents it held linked to"
+                        + " another controller %d ms later; %s leads (epoch %d) %d ms after the loss%n", leader.ip(), epoch, interruptedId,
+                linkedToLeader.size(), reattachedMs, next.ip(), next.view().epoch(), millisSince(killed));
+
+        RolloutRecord finished = await().atMost(TAKEOVER_DEADLINE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> newest(next), r -> r.isPresent() && r.get().id() > interruptedId && !r.get().running()).orElseThrow();
+        long finishedMs = millisSince(killed);
+        load.stop();
+        List<JsonNode> story = journalSince(next, killedAt);
+        Optional<JsonNode> takeover = story.stream().filter(e -> "rollout.takeover".equals(e.path("type").asText())).findFirst();
+        System.out.printf("[failover] leader lost -> new leader acting (its rollout.takeover): %s; every agent reattached: %d ms;"
+                        + " rollout %d (taking over %d) %s %d ms after the loss; failed requests through HAProxy: %d of %d%n",
+                takeover.map(e -> Duration.between(killedAt, Instant.parse(e.path("time").asText())).toMillis() + " ms").orElse("never"),
+                reattachedMs, finished.id(), interruptedId, finished.state(), finishedMs, load.failures.size(), load.sent.get());
+
+        assertThat(finished.state()).as(finished + "\n" + story + cluster.logs()).isEqualTo(RolloutRecord.SUCCEEDED);
+        assertThat(takeover).as("the new leader's journal tells the takeover: " + story).isPresent();
+        assertThat(takeover.get().path("fields").path("rollout").asLong()).isEqualTo(interruptedId);
+        assertThat(cluster.client().agents()).as("every node on the revision of the rollout that finished, none left between two")
+                .allSatisfy(agent -> assertThat(agent.bundleRevision()).as(agent.node()).isEqualTo(finished.id()));
+    }
+
+    /** {@code fleet apply} of {@code spec} in the background, returned once km1 waits for its probes (it restarted). */
+    private Launched applyUntilKm1IsInFlight(Path spec) {
+        Launched apply = Launched.start(dir.resolve("logs/apply-" + spec.getFileName() + ".log"), "fleet", "apply", "-f", spec.toString(), "--yes",
+                "--state", cluster.state.toString(), "--controller", cluster.api().toString());
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> apply.output().contains("km1: waiting") || !apply.process().isAlive());
+        assertThat(apply.process().isAlive()).as(apply.output()).isTrue();
+        return apply;
+    }
+
+    /** The nodes whose agent's newest link is to the controller on {@code ip}. */
+    private List<String> linkedTo(String ip) {
+        List<String> nodes = new ArrayList<>();
+        cluster.agents.forEach((node, agent) -> {
+            String output = agent.output();
+            int last = output.lastIndexOf(LINKED);
+            if (last >= 0 && output.startsWith(ip + ":", last + LINKED.length())) {
+                nodes.add(node);
             }
+        });
+        return nodes;
+    }
+
+    /** How many times the agent has been linked to a controller. */
+    private static int links(Launched agent) {
+        String output = agent.output();
+        int count = 0;
+        for (int at = output.indexOf(LINKED); at >= 0; at = output.indexOf(LINKED, at + 1)) {
+            count++;
         }
+        return count;
+    }
+
+    private static Optional<RolloutRecord> newest(Member controller) {
+        return controller.client().rollouts().stream().max(Comparator.comparingLong(RolloutRecord::id));
+    }
+
+    /** The events {@code controller} recorded from {@code since} on, in order. */
+    private static List<JsonNode> journalSince(Member controller, Instant since) {
+        List<JsonNode> events = new ArrayList<>();
+        controller.client().events(0, false, line -> {
+            try {
+                JsonNode event = Json.mapper().readTree(line);
+                if (event.hasNonNull("time") && !Instant.parse(event.path("time").asText()).isBefore(since)) {
+                    events.add(event);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return events;
     }
 
     private Launched apply(String name, String yaml) throws InterruptedException {
@@ -156,7 +277,7 @@ class RollingReconfigurationTest {
 
     private JsonNode lastRollout() throws Exception {
         JsonNode history = Json.mapper().readTree(Launched.run(dir.resolve("logs/history-" + System.nanoTime() + ".log"), "fleet", "rollout",
-                "history", "--state", cluster.state.toString(), "--output", "json"));
+                "history", "--state", cluster.state.toString(), "--controller", cluster.api().toString(), "--output", "json"));
         return history.get(history.size() - 1);
     }
 

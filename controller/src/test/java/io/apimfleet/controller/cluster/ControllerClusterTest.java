@@ -43,15 +43,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three controllers in this JVM on 127.0.0.70, .71 and .72, started once for the class (none of
+ * Three controllers in this JVM on 127.0.0.103, .104 and .105, started once for the class (none of
  * these tests stops a member): cluster forming, one leader, the TLS event bus between them, a
  * fourth member with an agent's certificate (the same state's fleet CA, not its controller-peer
  * CA), agent and admin certificates at the event-bus port, and the bound addresses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControllerClusterTest {
-    private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
-    /** The rogue shares the third member's address, on ports of its own (only .70 to .72 are ours). */
+    private static final String[] IPS = {"127.0.0.103", "127.0.0.104", "127.0.0.105"};
+    /** The rogue shares the third member's address, on ports of its own (only .103 to .105 are ours). */
     private static final String ROGUE_IP = IPS[2];
 
     @TempDir
@@ -253,7 +253,7 @@ class ControllerClusterTest {
         NetClient client = vertx.createNetClient(new NetClientOptions().setSsl(true)
                 .setKeyCertOptions(identity)
                 .setTrustOptions(certs.peerTrust())
-                .setHostnameVerificationAlgorithm("HTTPS") // the server's certificate names 127.0.0.71: only the client is at fault
+                .setHostnameVerificationAlgorithm("HTTPS") // the server's certificate names 127.0.0.104: only the client is at fault
                 .setConnectTimeout(5000));
         try {
             AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three controllers as separate JVMs on 127.0.0.70, .71 and .72 (SIGSTOP needs a process of its
+ * Three controllers as separate JVMs on 127.0.0.100, .101 and .102 (SIGSTOP needs a process of its
  * own): the leader is frozen, another takes over with a larger epoch; when the frozen one runs
  * again it reports that it is no longer leader.
  */
 class FrozenLeaderTest {
-    private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
+    private static final String[] IPS = {"127.0.0.100", "127.0.0.101", "127.0.0.102"};
 
     @TempDir
     Path dir;

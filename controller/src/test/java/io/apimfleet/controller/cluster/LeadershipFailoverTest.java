@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three controllers in this JVM on 127.0.0.70, .71 and .72, started afresh for each test (each
+ * Three controllers in this JVM on 127.0.0.73, .74 and .75, started afresh for each test (each
  * test takes the leader away). A frozen leader (SIGSTOP) needs separate processes: not here.
  */
 class LeadershipFailoverTest {
-    private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
+    private static final String[] IPS = {"127.0.0.73", "127.0.0.74", "127.0.0.75"};
 
     @TempDir
     Path dir;

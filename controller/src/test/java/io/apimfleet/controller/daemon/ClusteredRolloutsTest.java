@@ -32,14 +32,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three clustered controller daemons in this JVM on 127.0.0.85, .86 and .87, as after a full
+ * Three clustered controller daemons in this JVM on 127.0.0.113, .114 and .115, as after a full
  * restart of a cluster that stopped in the middle of a rollout: each state directory holds
  * rollout 1, running with km1 in flight, and the shared maps start empty. The leader elected
  * takes it over from its own state directory, and the followers get what it writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusteredRolloutsTest {
-    private static final String[] IPS = {"127.0.0.85", "127.0.0.86", "127.0.0.87"};
+    private static final String[] IPS = {"127.0.0.113", "127.0.0.114", "127.0.0.115"};
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String SPEC = """
             apiVersion: apim-fleet/v1

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three controllers in this JVM on 127.0.0.85, .86 and .87, started afresh for each test (each
+ * Three controllers in this JVM on 127.0.0.110, .111 and .112, started afresh for each test (each
  * takes the leader away with a clean leave, which releases the leader lock at once). The leader
  * has written a rollout's spec and record as its steps do; what the next leader does with it is
  * under test. No agent is connected, so a rollout taken over fails at its render: that it was
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * finish).
  */
 class RolloutTakeoverTest {
-    private static final String[] IPS = {"127.0.0.85", "127.0.0.86", "127.0.0.87"};
+    private static final String[] IPS = {"127.0.0.110", "127.0.0.111", "127.0.0.112"};
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     @TempDir
