@@ -44,8 +44,9 @@ class LinkedHereTest {
 
     @AfterEach
     void tearDown() {
-        worker.close();
-        vertx.close();
+        // waited for: a journal line still being written would keep the temporary folder from being deleted
+        worker.close().await();
+        vertx.close().await();
     }
 
     @Test
