@@ -65,9 +65,9 @@ final class LocalCluster implements AutoCloseable {
     /** Clustered: the controllers, as last started; empty for a lone controller. */
     final List<ClusteredControllers.Member> controllers = new CopyOnWriteArrayList<>();
     /** Where agents join: the controller; clustered, the leader (the join names its bridge first, so agents link to it). */
-    private URI joinAt;
+    private final URI joinAt;
     /** The state of the controller agents join: their tokens are made there (clustered, each controller knows only its own). */
-    private Path tokensIn;
+    private final Path tokensIn;
     final Map<String, Launched> agents = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Launched> running = new CopyOnWriteArrayList<>();
     private Launched controller;
@@ -129,19 +129,19 @@ final class LocalCluster implements AutoCloseable {
         String host = planned.isEmpty() ? "127.0.0.1" : planned.get(0).ip();
         this.apiPort = planned.isEmpty() ? freePort() : Integer.toString(planned.get(0).apiPort());
         this.bridgePort = freePort();
-        this.joinAt = URI.create("https://" + host + ":" + apiPort);
-        this.tokensIn = state;
         Launched.run(dir.resolve("logs/init.log"), "fleet", "init", "--state", state.toString(), "--advertise", host + ":" + apiPort);
         long started = System.nanoTime();
         if (planned.isEmpty()) {
             startController();
+            this.joinAt = URI.create("https://" + host + ":" + apiPort);
+            this.tokensIn = state;
         } else {
             new SecretStore(ControllerState.open(state)).putAll(secrets(), Instant.now());   // before the copies: every controller can render
             controllers.addAll(ClusteredControllers.start(dir, planned));
             controllers.forEach(c -> running.add(c.process()));
             ClusteredControllers.Member leader = ClusteredControllers.awaitLeader(controllers, 0);
-            joinAt = leader.api();
-            tokensIn = leader.state();
+            this.joinAt = leader.api();
+            this.tokensIn = leader.state();
         }
         // The agents and products run as real processes; the tokens and joins go through the calls `fleet token create`
         // and `fleet-agent join` make (those commands run as processes in ControllerAndAgentsProcessTest, DemoTest and
