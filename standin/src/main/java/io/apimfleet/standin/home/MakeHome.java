@@ -37,29 +37,40 @@ public final class MakeHome {
      * @param startDelay Carbon's start-up time, modelled
      * @param java       the java the start script falls back to (absolute)
      * @param classpath  the stand-in's class path (absolute entries)
+     * @param classData  the class-data archive the server starts with (made for this class path), or null
      */
-    public record Options(Path home, Path confFrom, Path storesFrom, Duration startDelay, String java, String classpath) {
-        /** What this JVM would record: its own java and class path. */
+    public record Options(Path home, Path confFrom, Path storesFrom, Duration startDelay, String java, String classpath, Path classData) {
+        /**
+         * The archive the distribution's build made from a run of the stand-in server in its own
+         * folder ({@code lib/cds/}{@value #CLASS_DATA}), when this JVM runs from a distribution that has one.
+         */
+        public static final String CLASS_DATA = "apim-standin-server.jsa";
+
+        /** What this JVM would record: its own java and class path, and the distribution's class-data archive. */
         public static Options ofThisJvm(Path home) {
+            String distribution = System.getProperty("apim.fleet.home");
+            Path archive = distribution == null ? null : Path.of(distribution, "lib", "cds", CLASS_DATA);
             return new Options(home, null, null, Duration.ofMillis(500),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    absoluteClasspath(System.getProperty("java.class.path")));
+                    absoluteClasspath(System.getProperty("java.class.path")),
+                    archive != null && Files.isRegularFile(archive) ? archive : null);
         }
 
         public Options withConfFrom(Path dir) {
-            return new Options(home, dir, storesFrom, startDelay, java, classpath);
+            return new Options(home, dir, storesFrom, startDelay, java, classpath, classData);
         }
 
         public Options withStoresFrom(Path otherHome) {
-            return new Options(home, confFrom, otherHome, startDelay, java, classpath);
+            return new Options(home, confFrom, otherHome, startDelay, java, classpath, classData);
         }
 
         public Options withStartDelay(Duration delay) {
-            return new Options(home, confFrom, storesFrom, delay, java, classpath);
+            return new Options(home, confFrom, storesFrom, delay, java, classpath, classData);
         }
 
+        /** Another class path; no class-data archive (one is made for a class path). */
         public Options withClasspath(String entries) {
-            return new Options(home, confFrom, storesFrom, startDelay, java, absoluteClasspath(entries));
+            return new Options(home, confFrom, storesFrom, startDelay, java, absoluteClasspath(entries), null);
         }
     }
 
@@ -101,7 +112,7 @@ public final class MakeHome {
         } else {
             DefaultStores.write(home);
         }
-        StartScript.write(home, options.java(), options.classpath());
+        StartScript.write(home, options.java(), options.classpath(), options.classData());
         Files.writeString(home.resolve(PROPERTIES), "# apim-fleet stand-in: how long Carbon's start-up takes here"
                 + " (env STANDIN_START_DELAY overrides).\nstart.delay=" + Durations.format(options.startDelay()) + "\n");
         return home;

@@ -20,14 +20,18 @@ final class StartScript {
     private StartScript() {
     }
 
-    static void write(Path home, String java, String classpath) throws IOException {
+    static void write(Path home, String java, String classpath, Path classData) throws IOException {
         Path script = home.resolve(PATH);
         Files.createDirectories(script.getParent());
-        Files.writeString(script, text(java, classpath));
+        Files.writeString(script, text(java, classpath, classData));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    static String text(String java, String classpath) {
+    /** @param classData the class-data archive to start with, or null */
+    static String text(String java, String classpath, Path classData) {
+        // The JVM ignores an archive that does not match (another JDK, a moved class path); its
+        // warnings would go to standard output, hence -Xlog:cds*=off.
+        String options = JVM_OPTS + (classData == null ? "" : " -XX:SharedArchiveFile=" + quote(classData.toString()) + " '-Xlog:cds*=off'");
         return """
                 #!/bin/sh
                 # apim-fleet stand-in for WSO2 API Manager 2.2.0's bin/wso2server.sh (written by `apim-standin make-home`).
@@ -35,6 +39,7 @@ final class StartScript {
                 #   sh bin/wso2server.sh [-Dprofile=NAME] [-DportOffset=N] start   background (nohup), returns at once
                 #   sh bin/wso2server.sh stop                                       TERM to the pid in wso2carbon.pid, then waits
                 # JVM_MEM_OPTS sizes the real product, not the stand-in: it only refuses a heap the JVM would refuse.
+                # JAVA_OPTS, as for the real product, adds options to the JVM's command line.
                 script=$(readlink -f "$0" 2>/dev/null || echo "$0")
                 CARBON_HOME=$(cd "$(dirname "$script")/.." && pwd -P)
                 STANDIN_JAVA=%s
@@ -78,14 +83,14 @@ final class StartScript {
                 esac
                 if [ "$action" = start ]; then
                   # shellcheck disable=SC2086
-                  nohup "$java" %s -cp "$STANDIN_CLASSPATH" %s "$@" > "$CARBON_HOME/nohup.out" 2>&1 &
+                  nohup "$java" %s $JAVA_OPTS -cp "$STANDIN_CLASSPATH" %s "$@" > "$CARBON_HOME/nohup.out" 2>&1 &
                   echo $! > "$pidfile"
                   exit 0
                 fi
                 echo $$ > "$pidfile"
                 # shellcheck disable=SC2086
-                exec "$java" %s -cp "$STANDIN_CLASSPATH" %s "$@"
-                """.formatted(quote(java), quote(classpath), JVM_OPTS, MAIN_CLASS, JVM_OPTS, MAIN_CLASS);
+                exec "$java" %s $JAVA_OPTS -cp "$STANDIN_CLASSPATH" %s "$@"
+                """.formatted(quote(java), quote(classpath), options, MAIN_CLASS, options, MAIN_CLASS);
     }
 
     /** A single-quoted sh word. */
