@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code fleet controller run --cluster} processes of the built distribution on 127.0.0.70,
  * .71 and .72 (issue 9): one leader, the same view from every member, a follower refusing
- * leader-only work by naming the leader, a new leader with a higher epoch after the leader's
- * SIGKILL, and after a full restart of the three (a new CP group, whose lock fences start small
+ * leader-only work by naming the leader, a leader frozen with SIGSTOP replaced by one with a
+ * higher epoch and stepping down (refusing leader-only work) once it runs again, a new leader
+ * with a higher epoch after the leader's SIGKILL, and after a full restart of the three (a new CP group, whose lock fences start small
  * again) a leader whose epoch is still higher; last, a {@code fleet-agent} joined to controller 1
  * is linked to another controller within seconds of controller 1's SIGKILL. The tests kill and
  * restart, so the order is fixed.
@@ -124,6 +125,42 @@ class ControllerHaProcessTest {
 
     @Test
     @Order(4)
+    void aLeaderFrozenWithSigstopIsReplacedAndStepsDownWhenItRunsAgain() throws Exception {
+        Member frozen = awaitLeader(members, 0);
+        long epoch = frozen.view().epoch();
+        List<Member> others = members.stream().filter(m -> m != frozen).toList();
+
+        long start = System.nanoTime();
+        signal("STOP", frozen);   // a partition as the others see it: no heartbeat, no leave, its sockets still open
+        Member next;
+        try {
+            next = awaitLeader(others, epoch);
+        } finally {
+            signal("CONT", frozen);
+        }
+        long replaced = millisSince(start);
+        await().atMost(Duration.ofSeconds(60)).until(() -> frozen.process().output().contains("is no longer leader (epoch " + epoch + ")"));
+        Member agreed = awaitLeader(members, epoch);
+        System.out.printf("[ha] leader %s frozen (epoch %d); %s leads (epoch %d) %d ms later; after SIGCONT the frozen one stepped down, %d ms after the freeze%n",
+                frozen.ip(), epoch, next.ip(), next.view().epoch(), replaced, millisSince(start));
+
+        assertThat(agreed).isEqualTo(next);
+        assertThat(next.view().epoch()).isGreaterThan(epoch);
+        try (Launched resume = Launched.start(dir.resolve("logs/resume-on-woken.log"), "fleet", "rollout", "resume",
+                "--state", frozen.state().toString(), "--controller", frozen.api().toString())) {
+            assertThat(resume.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(resume.process().exitValue()).as(resume.output()).isEqualTo(5);
+            assertThat(resume.output()).contains("this controller follows; the leader is " + next.api());
+        }
+    }
+
+    private static void signal(String signal, Member member) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(member.process().process().pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+    }
+
+    @Test
+    @Order(5)
     void afterTheLeadersSigkillAnotherControllerLeadsWithAHigherEpoch() throws InterruptedException {
         Member leader = awaitLeader(members, 0);
         long epoch = leader.view().epoch();
@@ -145,7 +182,7 @@ class ControllerHaProcessTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void afterAFullRestartOfTheControllersTheNewLeaderActsAboveTheOldEpoch() throws IOException {
         long before = awaitLeader(members.stream().filter(m -> m.process().process().isAlive()).toList(), 0).view().epoch();
         long start = System.nanoTime();
@@ -168,7 +205,7 @@ class ControllerHaProcessTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anAgentWhoseControllerIsSigkilledIsLinkedToAnotherWithinSeconds() throws IOException, InterruptedException {
         awaitLeader(members, 0);   // the three are one cluster again, so each names all three bridges
         Member first = members.get(0);
