@@ -2,6 +2,7 @@ package io.apimfleet.controller.cluster;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
@@ -9,6 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
 
@@ -27,10 +31,11 @@ import java.util.function.BinaryOperator;
 public final class SharedState {
     static final String PREFIX = "apim-fleet-state-";
     /**
-     * Token id to the member that spent it. {@code putIfAbsent} on an IMap is atomic on the key's
-     * partition owner and returns only once both backups have the entry (backup count
+     * Token id to the member that spent it. A put-if-absent on an IMap (an entry processor, so
+     * that the caller can stop waiting) is atomic on the key's partition owner and completes only
+     * once both backups have the entry (backup count
      * {@value #BACKUPS}, synchronous), so of two controllers spending one token at once exactly one
-     * gets null back, and a claim outlives the loss of any member. The map also has a split-brain
+     * gets true back, and a claim outlives the loss of any member. The map also has a split-brain
      * protection of {@value #CLAIM_QUORUM} members: a controller cut off from the other two cannot
      * claim at all, so two sides of a partition never both spend one token. (A CP structure per
      * token would give the same with Raft, but CP objects are never reclaimed and open-source
@@ -41,6 +46,7 @@ public final class SharedState {
     static final int CLAIM_QUORUM = 2;
     /** Every member holds every entry (the owner and two backups in a cluster of three). */
     static final int BACKUPS = 2;
+    static final long CLAIM_TIMEOUT_S = 10;
 
     private final HazelcastInstance hazelcast;
     private final String memberId;
@@ -106,10 +112,39 @@ public final class SharedState {
         map(kind).removeEntryListener(registration);
     }
 
-    /** True when this member spends join token {@code tokenId} now, false when some member did before (see {@link #CLAIMS}). */
+    /**
+     * True when this member spends join token {@code tokenId} now, false when some member did
+     * before (see {@link #CLAIMS}). Waits at most {@value #CLAIM_TIMEOUT_S} s (the enrollment
+     * holds the state's lock meanwhile), then throws: the token may have been claimed all the
+     * same, and the agent then needs a new one; it is never spent twice.
+     */
     public boolean claim(String tokenId) {
         IMap<String, String> claims = hazelcast.getMap(CLAIMS);
-        return claims.putIfAbsent(tokenId, memberId) == null;
+        try {
+            return claims.submitToKey(tokenId, new Claim(memberId)).toCompletableFuture().get(CLAIM_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the controller cluster refused to spend join token " + tokenId + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the controller cluster did not confirm spending join token " + tokenId + " within " + CLAIM_TIMEOUT_S + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while spending join token " + tokenId, e);
+        }
+    }
+
+    /**
+     * The claim as the key's partition owner runs it, and then each backup: atomic there (one
+     * partition thread), a put-if-absent that reports whether it put.
+     */
+    private record Claim(String memberId) implements EntryProcessor<String, String, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<String, String> entry) {
+            if (entry.getValue() != null) {
+                return false;
+            }
+            entry.setValue(memberId);
+            return true;
+        }
     }
 
     private IMap<String, String> map(String kind) {
