@@ -1,9 +1,16 @@
 package io.apimfleet.controller.daemon;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.apimfleet.controller.cluster.ClusterFixture;
 import io.apimfleet.controller.cluster.ClusterOptions;
 import io.apimfleet.controller.cluster.PeerCertificates;
 import io.apimfleet.controller.pki.ControllerState;
+import io.apimfleet.controller.pki.TestStates;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +49,26 @@ final class ClusteredDaemons {
         }
     }
 
+    /**
+     * Daemons on {@code ips}, not started, each on its own copy of one fresh state directory (as
+     * until {@code fleet controller join}: same CAs and master key), under {@code dir/IP}.
+     */
+    static ClusteredDaemons onCopiesOfOneState(Path dir, String... ips) throws IOException {
+        ClusterFixture.quietHazelcast();
+        PeerCertificates certs = PeerCertificates.create(dir);
+        ControllerState first = TestStates.fresh(Files.createDirectories(dir.resolve(ips[0])));
+        List<ControllerState> states = new ArrayList<>(List.of(first));
+        for (int i = 1; i < ips.length; i++) {
+            states.add(TestStates.copyOf(first, dir.resolve(ips[i])));
+        }
+        return new ClusteredDaemons(certs, states, ips);
+    }
+
+    /** Whether {@code state} knows join token {@code tokenId} (by its id: the state holds no token). */
+    static boolean knowsToken(ControllerState state, String tokenId) {
+        return state.tokens().list(Instant.now()).stream().anyMatch(t -> t.id().equals(tokenId));
+    }
+
     /** Starts the three at once; returns once each is up and in the cluster. */
     void start() throws Exception {
         List<CompletableFuture<ControllerDaemon>> starting = new ArrayList<>();
@@ -61,6 +88,12 @@ final class ClusteredDaemons {
                 .map(d -> CompletableFuture.runAsync(() -> d.close(Duration.ofSeconds(30)))).toList();
         closing.forEach(CompletableFuture::join);
         daemons.clear();
+    }
+
+    /** The Hazelcast members of these daemons (every one in this JVM bound to one of their addresses). */
+    List<HazelcastInstance> hazelcasts() {
+        return Hazelcast.getAllHazelcastInstances().stream()
+                .filter(h -> ips.contains(h.getCluster().getLocalMember().getAddress().getHost())).toList();
     }
 
     ControllerState state(int i) {

@@ -3,10 +3,7 @@ package io.apimfleet.controller.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.apimfleet.controller.cluster.ClusterFixture;
-import io.apimfleet.controller.cluster.PeerCertificates;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.EnrollResult;
 import io.apimfleet.controller.pki.JoinTokens;
@@ -14,11 +11,9 @@ import io.apimfleet.controller.pki.Keys;
 import io.apimfleet.controller.pki.TestStates;
 import io.apimfleet.controller.secret.SecretStore;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -50,14 +45,7 @@ class FullRestartTest {
 
     @BeforeAll
     void startStopAndStartAgain() throws Exception {
-        ClusterFixture.quietHazelcast();
-        PeerCertificates certs = PeerCertificates.create(dir);
-        ControllerState first = TestStates.fresh(Files.createDirectories(dir.resolve(IPS[0])));
-        List<ControllerState> states = new ArrayList<>(List.of(first));
-        for (int i = 1; i < IPS.length; i++) {
-            states.add(TestStates.copyOf(first, dir.resolve(IPS[i])));
-        }
-        cluster = new ClusteredDaemons(certs, states, IPS);
+        cluster = ClusteredDaemons.onCopiesOfOneState(dir, IPS);
         cluster.start();
 
         before = state(0).tokens().create("rs-before", null);
@@ -112,8 +100,7 @@ class FullRestartTest {
     @Test
     void theSharedMapsHoldWhatTheStateDirectoriesHeldBeforeTheRestart() {
         // a controller that joins later catches up from the maps, so they must hold the entries made before the restart
-        List<HazelcastInstance> ours = Hazelcast.getAllHazelcastInstances().stream()
-                .filter(h -> List.of(IPS).contains(h.getCluster().getLocalMember().getAddress().getHost())).toList();
+        List<HazelcastInstance> ours = cluster.hazelcasts();
         assertThat(ours).hasSize(IPS.length);
 
         await().atMost(DEADLINE).until(() -> ours.stream().allMatch(member ->
@@ -121,7 +108,7 @@ class FullRestartTest {
     }
 
     private boolean knows(int i, String tokenId) {
-        return state(i).tokens().list(Instant.now()).stream().anyMatch(t -> t.id().equals(tokenId));
+        return ClusteredDaemons.knowsToken(state(i), tokenId);
     }
 
     private ControllerState state(int i) {

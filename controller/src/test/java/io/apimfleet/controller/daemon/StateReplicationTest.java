@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.apimfleet.controller.cluster.ClusterFixture;
-import io.apimfleet.controller.cluster.PeerCertificates;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.EnrollResult;
 import io.apimfleet.controller.pki.EnrollmentRefused;
@@ -15,7 +12,6 @@ import io.apimfleet.controller.pki.JoinTokens;
 import io.apimfleet.controller.pki.Keys;
 import io.apimfleet.controller.pki.TestStates;
 import io.apimfleet.controller.secret.SecretStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,14 +47,7 @@ class StateReplicationTest {
 
     @BeforeAll
     void startThree() throws Exception {
-        ClusterFixture.quietHazelcast();
-        PeerCertificates certs = PeerCertificates.create(dir);
-        ControllerState first = TestStates.fresh(Files.createDirectories(dir.resolve(IPS[0])));
-        List<ControllerState> states = new ArrayList<>(List.of(first));
-        for (int i = 1; i < IPS.length; i++) {
-            states.add(TestStates.copyOf(first, dir.resolve(IPS[i])));
-        }
-        cluster = new ClusteredDaemons(certs, states, IPS);
+        cluster = ClusteredDaemons.onCopiesOfOneState(dir, IPS);
         cluster.start();
     }
 
@@ -173,7 +162,7 @@ class StateReplicationTest {
         await().atMost(DEADLINE).until(() -> knows(2, token.id()) && new SecretStore(state(2)).get("sr-clear").isPresent());
 
         List<String> shared = new ArrayList<>();
-        for (HazelcastInstance member : ours()) {
+        for (HazelcastInstance member : cluster.hazelcasts()) {
             member.getDistributedObjects().stream()
                     .filter(o -> o instanceof com.hazelcast.map.IMap<?, ?>)
                     .forEach(o -> ((com.hazelcast.map.IMap<?, ?>) o).values().forEach(v -> shared.add(String.valueOf(v))));
@@ -195,18 +184,13 @@ class StateReplicationTest {
         }
     }
 
-    private List<HazelcastInstance> ours() {
-        return Hazelcast.getAllHazelcastInstances().stream()
-                .filter(h -> List.of(IPS).contains(h.getCluster().getLocalMember().getAddress().getHost())).toList();
-    }
-
     private EnrollResult enroll(int through, String node) {
         JoinTokens.IssuedToken token = state(through).tokens().create(node, null);
         return state(through).enrollment().enroll(token.token(), TestStates.csr(Keys.ecP256(), node), Instant.now());
     }
 
     private boolean knows(int i, String tokenId) {
-        return state(i).tokens().list(Instant.now()).stream().anyMatch(t -> t.id().equals(tokenId));
+        return ClusteredDaemons.knowsToken(state(i), tokenId);
     }
 
     private JoinTokens.Status status(int i, String tokenId) {
