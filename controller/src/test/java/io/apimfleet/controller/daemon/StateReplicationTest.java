@@ -12,6 +12,9 @@ import io.apimfleet.controller.pki.JoinTokens;
 import io.apimfleet.controller.pki.Keys;
 import io.apimfleet.controller.pki.TestStates;
 import io.apimfleet.controller.secret.SecretStore;
+import io.apimfleet.controller.testing.AgentIdentity;
+import io.apimfleet.controller.testing.TestAgent;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +47,8 @@ class StateReplicationTest {
     static Path dir;
 
     private ClusteredDaemons cluster;
+    /** The test agents' (each linking for one check). */
+    private final Vertx vertx = Vertx.vertx();
 
     @BeforeAll
     void startThree() throws Exception {
@@ -52,8 +57,9 @@ class StateReplicationTest {
     }
 
     @AfterAll
-    void closeAll() {
+    void closeAll() throws Exception {
         cluster.stop();
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
@@ -121,6 +127,16 @@ class StateReplicationTest {
     }
 
     @Test
+    void anAgentRemovedOnOneControllerCannotLinkToAnother() throws Exception {
+        AgentIdentity identity = AgentIdentity.enroll(state(0), "sr-linked");
+        assertThat(linksTo(2, identity)).isTrue();
+
+        state(0).agents().remove("sr-linked", Instant.now());   // as fleet agents remove on controller 1's state
+
+        await().atMost(DEADLINE).until(() -> !linksTo(2, identity));
+    }
+
+    @Test
     void aTokenRevokedOnOneControllerIsRefusedByAnother() {
         JoinTokens.IssuedToken token = state(0).tokens().create("sr-revoked", null);
         await().atMost(DEADLINE).until(() -> knows(2, token.id()));
@@ -181,6 +197,15 @@ class StateReplicationTest {
             await().atMost(DEADLINE).until(() -> state(at).journal().stream().anyMatch(e -> "token.created".equals(e.get("type"))
                     && e.get("fields") instanceof Map<?, ?> fields && token.id().equals(fields.get("tokenId"))
                     && cluster.hazelcastAddress(0).equals(fields.get(StateSharing.CONTROLLER))));
+        }
+    }
+
+    /** Whether {@code identity}'s agent gets a link to controller {@code i}'s bridge (a ping answered). */
+    private boolean linksTo(int i, AgentIdentity identity) throws Exception {
+        try (TestAgent agent = TestAgent.connect(vertx, IPS[i], cluster.daemon(i).bridgePort(), identity, identity.caPem())) {
+            return agent.roundTrip();
+        } catch (java.util.concurrent.ExecutionException refusedAtConnect) {
+            return false;
         }
     }
 
