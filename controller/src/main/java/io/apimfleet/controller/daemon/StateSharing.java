@@ -77,7 +77,9 @@ final class StateSharing {
     private final Map<String, Long> seen = new HashMap<>();
 
     private long timer = -1;
+    // on the daemon's context
     private boolean ticking;
+    private String lastFailure;
 
     private StateSharing(Vertx vertx, ControllerState state, StateWorker worker, Journal journal, String self,
                          WorkerExecutor sharing, SharedState shared, SharedJournal sharedJournal) {
@@ -171,8 +173,23 @@ final class StateSharing {
                     return null;
                 }))
                 .compose(v -> shareJournal())
-                .onFailure(f -> LOG.warning("sharing this controller's state with the cluster: " + f.getMessage()))
-                .onComplete(r -> ticking = false);
+                .onComplete(r -> {
+                    ticking = false;
+                    reportOnce(r.failed() ? String.valueOf(r.cause().getMessage()) : null);
+                });
+    }
+
+    /** Logs a failure to share once (not every tick while the cluster is unreachable), and when sharing works again. */
+    private void reportOnce(String failure) {
+        if (Objects.equals(failure, lastFailure)) {
+            return;
+        }
+        if (failure == null) {
+            LOG.info("sharing this controller's state with the cluster works again");
+        } else {
+            LOG.warning("sharing this controller's state with the cluster: " + failure);
+        }
+        lastFailure = failure;
     }
 
     /** Adds this controller's new journal entries to the shared journal, then appends the others' here. */
