@@ -2,8 +2,10 @@ package io.apimfleet.controller.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.config.cp.CPSubsystemConfig;
 import com.hazelcast.config.cp.FencedLockConfig;
 import com.hazelcast.config.cp.RaftAlgorithmConfig;
@@ -33,6 +35,11 @@ import java.time.Duration;
  *       {@value #CP_MISSING_MEMBER_REMOVAL_S} s is removed from the CP subsystem (default 4 h);
  *   <li><b>shared rollouts</b> ({@link SharedRollouts}): backup count {@value SharedRollouts#BACKUPS},
  *       synchronous, so each of three members holds every record;
+ *   <li><b>shared state</b> ({@link SharedState}: agents, join tokens' hashes, revocations, sealed
+ *       secrets) likewise; the token claims also need {@value SharedState#CLAIM_QUORUM} members
+ *       (split-brain protection) and expire after a day and an hour; the shared journal
+ *       ({@link SharedJournal}) is a ring buffer of the last {@value SharedJournal#CAPACITY}
+ *       entries, backup count {@value SharedJournal#BACKUPS};
  *   <li><b>leaving</b>: a clean shutdown (hand-over of partitions, leaving the CP groups) waits
  *       at most {@value #GRACEFUL_SHUTDOWN_S} s (default 600): after a crash of another member
  *       the CP groups may be unable to remove this one, and a controller must still stop.
@@ -59,6 +66,9 @@ final class HazelcastSettings {
     static final int RAFT_MISSED_HEARTBEATS = 3;
     static final long RAFT_ELECTION_TIMEOUT_MS = 1000;
     static final int GRACEFUL_SHUTDOWN_S = 15;
+
+    /** How long a spent join token's claim is kept: past the longest a token lives, after which it is refused as expired anyway. */
+    static final Duration CLAIM_TTL = Duration.ofHours(25);
 
     /** The longest a dead leader can keep the lock, as documented above. */
     static final Duration LOCK_LOSS_BOUND = Duration.ofSeconds(CP_SESSION_TTL_S)
@@ -119,6 +129,16 @@ final class HazelcastSettings {
         for (String shared : new String[] {SharedRollouts.RECORDS, SharedRollouts.SPECS, SharedRollouts.POSITIONS}) {
             config.getMapConfig(shared).setBackupCount(SharedRollouts.BACKUPS).setAsyncBackupCount(0);
         }
+        // agents, tokens' hashes, revocations, sealed secrets: likewise on every member
+        config.getMapConfig(SharedState.PREFIX + "*").setBackupCount(SharedState.BACKUPS).setAsyncBackupCount(0);
+        // a join token is spent once: only with a majority of the three, kept a day past the longest token life
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SharedState.CLAIM_QUORUM_NAME, true, SharedState.CLAIM_QUORUM));
+        // added, not got: getMapConfig would hand back the wildcard's configuration and change every shared map
+        config.addMapConfig(new MapConfig(SharedState.CLAIMS).setBackupCount(SharedState.BACKUPS).setAsyncBackupCount(0)
+                .setSplitBrainProtectionName(SharedState.CLAIM_QUORUM_NAME)
+                .setTimeToLiveSeconds((int) CLAIM_TTL.toSeconds()));
+        config.getRingbufferConfig(SharedJournal.RING).setCapacity(SharedJournal.CAPACITY)
+                .setBackupCount(SharedJournal.BACKUPS).setAsyncBackupCount(0);
 
         CPSubsystemConfig cp = config.getCPSubsystemConfig();
         cp.setCPMemberCount(CP_MEMBERS).setGroupSize(CP_MEMBERS)

@@ -32,9 +32,9 @@ import java.util.function.LongConsumer;
  *       member is behind the leader.
  * </ul>
  * A record is replaced only by one written under the same or a larger epoch, so a deposed
- * leader that has not noticed yet cannot overwrite what its successor wrote. Nothing else goes
- * through Hazelcast: secrets, keys and the secret store stay in each controller's state
- * directory. Every method but {@link #listen} blocks on the cluster: call it off the event loop.
+ * leader that has not noticed yet cannot overwrite what its successor wrote. The secrets a spec
+ * refers to travel only sealed, through {@link SharedState}; keys never leave a controller's
+ * state directory. Every method but {@link #listen} blocks on the cluster: call it off the event loop.
  */
 public final class SharedRollouts {
     static final String RECORDS = "apim-fleet-rollouts";

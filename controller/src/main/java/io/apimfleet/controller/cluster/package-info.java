@@ -22,7 +22,13 @@
  * clustered event bus by the {@code bridge} package's {@code AgentRelay}.
  * {@link io.apimfleet.controller.cluster.SharedRollouts} holds the rollouts the leader shares
  * (spec revisions and records, never secrets) for the followers to write down and a new leader to
- * take over; the rest of the state (agents, tokens, secrets, journal) is not replicated yet.
+ * take over. {@link io.apimfleet.controller.cluster.SharedState} holds the rest of the state every
+ * controller keeps (agents, join tokens' hashes, revocations, secrets sealed with the master key;
+ * entries changed only by an order-free join, so a full restart of the cluster, every member
+ * offering its state directory, loses nothing) and the claims that spend a join token once in
+ * the cluster; {@link io.apimfleet.controller.cluster.SharedJournal} the journal entries of every
+ * controller, in one order. The {@code daemon} package's {@code StateSharing} offers this
+ * controller's changes and writes the others' to its state directory.
  *
  * <p>Open-source Hazelcast has no TLS and no member authentication: the Hazelcast port must be on
  * a private controller network. Only the Vert.x event bus between controllers is authenticated.

@@ -313,6 +313,8 @@ public final class ControllerDaemon {
         private volatile Leadership leadership;
         /** With --cluster, once joined: the rollouts the leader shares (and each member's position in them). */
         private volatile SharedRollouts sharedRollouts;
+        /** With --cluster, once joined: the rest of the state shared with the other controllers. */
+        private volatile StateSharing stateSharing;
         private long revocationTimer = -1;
 
         @Override
@@ -363,8 +365,11 @@ public final class ControllerDaemon {
             Leadership elected = leadership;
             ControllerCluster joined = cluster;
             AgentRelay relaying = relay;
+            StateSharing sharing = stateSharing;
             Future<Void> stopped = elected == null ? Future.succeededFuture() : Future.fromCompletionStage(elected.stop().toCompletionStage(), context);
             return stopped.recover(f -> Future.succeededFuture())
+                    .compose(v -> sharing == null ? Future.succeededFuture() : sharing.close())
+                    .recover(f -> Future.succeededFuture())
                     .compose(v -> relaying == null ? Future.succeededFuture() : relaying.close())
                     .recover(f -> Future.succeededFuture())
                     .compose(v -> joined == null ? Future.succeededFuture() : Future.fromCompletionStage(joined.close().toCompletionStage(), context))
@@ -407,6 +412,9 @@ public final class ControllerDaemon {
                         sharedRollouts = shared;
                         return rollouts.share(shared, this::actingEpoch);
                     })
+                    // agents, tokens' hashes, revocations, sealed secrets and the journal: offered, and the cluster's written here
+                    .compose(v -> StateSharing.start(vertx, state, worker, journal, cluster, clustering.hazelcastAddress()))
+                    .onSuccess(sharing -> stateSharing = sharing)
                     // taking the CP lock's proxy may wait on the cluster: off the event loop
                     .compose(v -> vertx.executeBlocking(() -> Leadership.compete(cluster, stateFloor())))
                     .map(elected -> {

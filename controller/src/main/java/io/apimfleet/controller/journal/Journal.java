@@ -101,6 +101,27 @@ public final class Journal {
     }
 
     /**
+     * Appends entries other controllers of the cluster journaled, in order, each with its own
+     * time, type and fields (which name the controller it came from).
+     */
+    public Future<Void> recordAll(List<FleetEvent> events) {
+        if (events.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return worker.call(() -> {
+            for (FleetEvent event : events) {
+                state.record(event.time() == null ? Instant.now() : event.time(), event.type(), event.fields());
+            }
+            return scan();
+        }).map(grew -> {
+            if (grew) {
+                notifyListeners();
+            }
+            return null;
+        });
+    }
+
+    /**
      * Entries {@code since + 1} to {@code through} (at most {@code max} indexes, oldest first; an
      * unreadable line keeps its index and is left out).
      */

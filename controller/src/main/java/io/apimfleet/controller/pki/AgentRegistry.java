@@ -124,7 +124,7 @@ public final class AgentRegistry {
     }
 
     /** {@code agents.json} and its side log {@code agents.json.log}: an enrollment or renewal is one appended line. */
-    private LoggedList<Agent, AgentFile> entries() {
+    LoggedList<Agent, AgentFile> entries() {
         return new LoggedList<>(state.file(ControllerState.AGENTS), AgentFile.class, Agent.class, AgentFile::agents,
                 list -> new AgentFile(1, list), Agent::node);
     }

@@ -88,6 +88,7 @@ public final class ControllerState {
     private final CertificateAuthority.SerialLedger ledger = this::issueUnique;
     // guarded by this; null until made or read (states older than the controller-peer CA have none)
     private CertificateAuthority peerCa;
+    private volatile TokenClaims claims = TokenClaims.LOCAL;
 
     private ControllerState(Path dir, Config config, CertKey fleet, CertKey product, SecretBox secrets) {
         this.dir = dir;
@@ -311,6 +312,23 @@ public final class ControllerState {
         return new Enrollment(this);
     }
 
+    /** The entries of this state that clustered controllers share (tokens' hashes, agents, revocations). */
+    public StateEntries entries() {
+        return new StateEntries(this);
+    }
+
+    /**
+     * Clustered: join tokens are spent through {@code cluster} as well as in this state, so a
+     * token is spent once in the whole cluster ({@link TokenClaims#LOCAL} until then).
+     */
+    public void claimTokensThrough(TokenClaims cluster) {
+        this.claims = java.util.Objects.requireNonNull(cluster, "cluster");
+    }
+
+    TokenClaims claims() {
+        return claims;
+    }
+
     // ------------------------------------------------------------------ leadership epoch
 
     /**
@@ -396,8 +414,13 @@ public final class ControllerState {
      * {@code (redacted)}.
      */
     public void record(String type, Map<String, Object> fields) {
+        record(Instant.now(), type, fields);
+    }
+
+    /** {@link #record(String, Map)} at {@code time}: an entry another controller of the cluster journaled. */
+    public void record(Instant time, String type, Map<String, Object> fields) {
         ObjectNode event = StateJson.LINES.createObjectNode();
-        event.put("time", Instant.now().toString());
+        event.put("time", time.toString());
         event.put("type", type);
         Map<String, Object> safe = new LinkedHashMap<>();
         if (fields != null) {

@@ -155,6 +155,10 @@ public final class Enrollment {
                 } catch (EnrollmentRefused refused) {
                     throw refused.forNode(entry.node());
                 }
+                if (!state.claims().claim(entry.id())) {   // another controller of the cluster spent it first
+                    throw new EnrollmentRefused(EnrollmentRefused.Reason.USED, entry.node(),
+                            "the join token " + entry.id() + " was already used through another controller; tokens are single-use: make a new one with fleet token create --node " + entry.node());
+                }
                 tokens.markUsed(entry, now);
                 spent.add(new Spent(entry.node(), entry.id(), key));
             } catch (EnrollmentRefused refused) {

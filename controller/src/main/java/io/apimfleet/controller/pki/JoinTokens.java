@@ -242,7 +242,7 @@ public final class JoinTokens {
     // ------------------------------------------------------------------ storage
 
     /** {@code tokens.json} and its side log {@code tokens.json.log}: a token made or changed is one appended line. */
-    private LoggedList<Entry, TokenFile> entries() {
+    LoggedList<Entry, TokenFile> entries() {
         return new LoggedList<>(state.file(ControllerState.TOKENS), TokenFile.class, Entry.class, TokenFile::tokens,
                 list -> new TokenFile(1, list), Entry::id);
     }

@@ -64,6 +64,11 @@ final class LoggedList<E, F> {
         return log;
     }
 
+    /** What changes whenever an entry is added, replaced or rewritten: both files' versions (null for one absent). */
+    List<StateJson.Version> versions() {
+        return java.util.Arrays.asList(version(snapshot), version(log));
+    }
+
     /** Every entry, in order: the snapshot's, each replaced by its latest logged version, then the new ones. Immutable. */
     List<E> read() {
         Cached cached = current();

@@ -27,7 +27,12 @@ public final class SecretStore {
     public record Entry(String name, Instant updatedAt) {
     }
 
+    /** A secret, or its removal ({@code value} null), as of {@code updatedAt}. */
     private record Stored(String value, Instant updatedAt) {
+    }
+
+    /** One entry as controllers share it: when it was set or removed, and its value sealed (base64; null for a removal). */
+    private record Sealed(Instant updatedAt, String sealed) {
     }
 
     static final String FILE = "secrets/store.sealed";
@@ -74,16 +79,23 @@ public final class SecretStore {
         state.record("secret.set", Map.of("names", List.copyOf(new TreeMap<>(values).keySet())));
     }
 
-    /** @return whether there was such a secret */
+    /**
+     * Removes secret {@code name}: what remains is a removal marker (the name and when, no value),
+     * so that the removal reaches the other controllers of a cluster and outlives a full restart.
+     *
+     * @return whether there was such a secret
+     */
     public boolean remove(String name) {
         checkName(name);
         boolean removed = state.locked(() -> {
             TreeMap<String, Stored> all = read();
-            boolean had = all.remove(name) != null;
-            if (had) {
+            Stored had = all.get(name);
+            if (had != null && had.value() != null) {
+                all.put(name, new Stored(null, Instant.now()));
                 write(all);
+                return true;
             }
-            return had;
+            return false;
         });
         if (removed) {
             state.record("secret.removed", Map.of("name", name));
@@ -92,7 +104,8 @@ public final class SecretStore {
     }
 
     public List<Entry> list() {
-        return read().entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue().updatedAt())).toList();
+        return read().entrySet().stream().filter(e -> e.getValue().value() != null)
+                .map(e -> new Entry(e.getKey(), e.getValue().updatedAt())).toList();
     }
 
     public Optional<String> get(String name) {
@@ -103,8 +116,93 @@ public final class SecretStore {
     public Map<String, String> values(Set<String> names) {
         Map<String, Stored> all = read();
         Map<String, String> found = new LinkedHashMap<>();
-        names.forEach(n -> Optional.ofNullable(all.get(n)).ifPresent(s -> found.put(n, s.value())));
+        names.forEach(n -> Optional.ofNullable(all.get(n)).map(Stored::value).ifPresent(v -> found.put(n, v)));
         return found;
+    }
+
+    // ------------------------------------------------------------------ shared between clustered controllers, sealed
+
+    /** Changes whenever the store's file does (here or by another process). */
+    public Object version() {
+        try {
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(String.valueOf(attributes.fileKey()), attributes.size(), attributes.lastModifiedTime());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "absent";
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Every entry (removals too) by name, as clustered controllers share them: when it was set
+     * and its value sealed with the master key (AES-256-GCM, a fresh nonce each time): never a
+     * clear value.
+     */
+    public Map<String, String> sealedEntries() {
+        Map<String, String> sealed = new TreeMap<>();
+        read().forEach((name, stored) -> sealed.put(name, json(new Sealed(stored.updatedAt(), stored.value() == null ? null
+                : java.util.Base64.getEncoder().encodeToString(state.secrets().seal(stored.value().getBytes(StandardCharsets.UTF_8)))))));
+        return sealed;
+    }
+
+    /**
+     * Writes the sealed entries of another controller that are newer than this store's (by the
+     * time each was set or removed); an entry that does not open under this state's master key is
+     * left out. Journals nothing (the journal is shared on its own).
+     *
+     * @return how many entries changed here
+     */
+    public int mergeSealed(Map<String, String> entries) {
+        return state.locked(() -> {
+            TreeMap<String, Stored> all = read();
+            int changed = 0;
+            for (Map.Entry<String, String> entry : entries.entrySet()) {
+                Stored remote = opened(entry.getValue());
+                Stored local = all.get(entry.getKey());
+                if (remote != null && entry.getKey().matches(SecretRef.NAME_PATTERN) && (local == null || remote.updatedAt().isAfter(local.updatedAt()))) {
+                    all.put(entry.getKey(), remote);
+                    changed++;
+                }
+            }
+            if (changed > 0) {
+                write(all);
+            }
+            return changed;
+        });
+    }
+
+    /** Of two sealed versions of one entry, the one set or removed last (on a tie, the larger text, so the order never matters). */
+    public static String joinSealed(String a, String b) {
+        int order = parsed(a).updatedAt().compareTo(parsed(b).updatedAt());
+        return order > 0 ? a : order < 0 ? b : a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private Stored opened(String json) {
+        try {
+            Sealed sealed = parsed(json);
+            String value = sealed.sealed() == null ? null
+                    : new String(state.secrets().open(java.util.Base64.getDecoder().decode(sealed.sealed())), StandardCharsets.UTF_8);
+            return sealed.updatedAt() == null ? null : new Stored(value, sealed.updatedAt());
+        } catch (RuntimeException e) {
+            return null;   // not ours (another master key) or damaged: its text stays out of every message
+        }
+    }
+
+    private static Sealed parsed(String json) {
+        try {
+            return Json.mapper().readValue(json, Sealed.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("a shared secret entry is unreadable");
+        }
+    }
+
+    private static String json(Sealed sealed) {
+        try {
+            return Json.mapper().writeValueAsString(sealed);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a sealed secret entry");
+        }
     }
 
     /**
