@@ -73,10 +73,11 @@ public final class ControllerAdmission {
                 JoinTokens tokens = state.tokens();
                 JoinTokens.Entry entry = tokens.check(request.token(), true, now);
                 tokens.markUsed(entry, now);
-                X509Certificate fleet = state.fleetCa().issueIntermediate(fleetKey, name("fleet", advertise), now);
-                X509Certificate product = state.productCa().issueIntermediate(productKey, name("product", advertise), now);
-                X509Certificate peer = state.peerCa().issueIntermediate(peerKey, name("controller-peer", advertise), now);
-                state.record("controller.admitted", JoinTokens.fields("tokenId", entry.id(), "advertise", advertise,
+                String controllerId = Crypto.hex(randomBytes());
+                X509Certificate fleet = state.fleetCa().issueIntermediate(fleetKey, name("fleet", controllerId), now);
+                X509Certificate product = state.productCa().issueIntermediate(productKey, name("product", controllerId), now);
+                X509Certificate peer = state.peerCa().issueIntermediate(peerKey, name("controller-peer", controllerId), now);
+                state.record("controller.admitted", JoinTokens.fields("tokenId", entry.id(), "advertise", advertise, "controllerId", controllerId,
                         "fleetIntermediateSha256", Fingerprints.sha256(fleet),
                         "productIntermediateSha256", Fingerprints.sha256(product),
                         "peerIntermediateSha256", Fingerprints.sha256(peer)));
@@ -93,11 +94,22 @@ public final class ControllerAdmission {
         return Pem.write(intermediate) + Pem.write(root.root());
     }
 
-    private X500Name name(String kind, String advertise) {
+    /**
+     * {@code CN=apim-fleet <kind> intermediate <fleet id>-<controller id>}: unique per joined
+     * controller (a random id, journalled with its advertised address), so each intermediate is an
+     * issuer of its own wherever certificates are named by issuer and serial (revocation).
+     */
+    private X500Name name(String kind, String controllerId) {
         return new X500NameBuilder(BCStyle.INSTANCE)
                 .addRDN(BCStyle.O, "apim-fleet")
-                .addRDN(BCStyle.CN, "apim-fleet " + kind + " intermediate " + state.fleetId() + " " + advertise)
+                .addRDN(BCStyle.CN, "apim-fleet " + kind + " intermediate " + state.fleetId() + "-" + controllerId)
                 .build();
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[4];
+        Crypto.RANDOM.nextBytes(bytes);
+        return bytes;
     }
 
     /** The CSR's key, checked as agents' CSRs are (the subject is this controller's to set), then its type. */
