@@ -269,8 +269,8 @@ public final class ControllerDaemon {
     /**
      * This controller's bridge as agents reach it: {@code ADVERTISED-HOST:BRIDGE-PORT}. Clustered,
      * the advertised host only when this controller listens there (a wildcard bind, or that very
-     * address), else its first bound address: until {@code fleet controller join} exists, controllers
-     * 2 and 3 run on copies of controller 1's state and so carry its advertised host. The server
+     * address), else its first bound address: controllers run on copies of controller 1's state
+     * (as before {@code fleet controller join}) carry its advertised host. The server
      * certificate names every bound address, so either passes the agent's host name check.
      */
     private String ownBridgeEndpoint() {
