@@ -6,7 +6,6 @@ import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.daemon.ControllerDaemon;
 import io.apimfleet.controller.join.ControllerJoin;
 import io.apimfleet.controller.join.JoinFailed;
-import io.apimfleet.controller.pki.JoinTokens;
 import java.net.URI;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.spec.Durations;
@@ -58,18 +57,12 @@ final class ControllerCommand extends CommandGroup {
         @Mixin
         ControllerOption controller;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "15m",
-                description = "how long it is valid: 90s, 15m, 1h (default: ${DEFAULT-VALUE}; at most 24h)")
-        String ttl;
+        @Mixin
+        TtlOption ttl;
 
         @Override
         public Integer call() {
-            Duration life;
-            try {
-                life = JoinTokens.parseTtl(ttl);
-            } catch (IllegalArgumentException e) {
-                throw new UserError("fleet controller token create: " + e.getMessage());
-            }
+            Duration life = ttl.life("fleet controller token create");
             ControllerClient client = controller.client(state, "fleet controller token create");
             ControllerClient.ControllerToken token = ControllerOption.calling("fleet controller token create", () -> client.controllerToken(life));
             PrintWriter out = spec.commandLine().getOut();

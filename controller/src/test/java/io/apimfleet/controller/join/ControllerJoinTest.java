@@ -69,6 +69,11 @@ class ControllerJoinTest {
         return new ControllerJoin.Request(first.api(), token, pin(), dir, JOINED + ":7443", JOINED);
     }
 
+    /** What {@code agent} got for a ping to the bridge at {@code host:port}, trusting the fleet root alone. */
+    private String pingAs(AgentIdentity agent, String host, int port) {
+        return BridgePing.with(ControllerClient.tls(agent.key(), agent.chain(), first.state().fleetCa().root()), host, port);
+    }
+
     private ControllerState join() {
         return ControllerJoin.join(request(controllerToken(), tmp.resolve("joined")), Instant.now());
     }
@@ -178,7 +183,7 @@ class ControllerJoinTest {
         AgentIdentity km1 = AgentIdentity.enroll(join(), "km1");
 
         assertThat(km1.chain()).hasSize(2);
-        assertThat(BridgePing.with(ControllerClient.tls(km1.key(), km1.chain(), first.state().fleetCa().root()), FIRST, first.bridgePort()))
+        assertThat(pingAs(km1, FIRST, first.bridgePort()))
                 .isEqualTo("pong");
     }
 
@@ -187,7 +192,7 @@ class ControllerJoinTest {
         joined = RunningController.on(join(), JOINED);
         AgentIdentity km1 = first.enroll("km1");
 
-        assertThat(BridgePing.with(ControllerClient.tls(km1.key(), km1.chain(), first.state().fleetCa().root()), JOINED, joined.bridgePort()))
+        assertThat(pingAs(km1, JOINED, joined.bridgePort()))
                 .isEqualTo("pong");
     }
 
@@ -196,7 +201,7 @@ class ControllerJoinTest {
         joined = RunningController.on(join(), JOINED);
         AgentIdentity km1 = joined.enroll("km1");
 
-        assertThat(BridgePing.with(ControllerClient.tls(km1.key(), km1.chain(), first.state().fleetCa().root()), JOINED, joined.bridgePort()))
+        assertThat(pingAs(km1, JOINED, joined.bridgePort()))
                 .isEqualTo("pong");
     }
 
@@ -234,7 +239,7 @@ class ControllerJoinTest {
         AgentIdentity km1 = joined.enroll("km1");
         joined.state().agents().remove("km1", Instant.now());
 
-        assertThat(BridgePing.with(ControllerClient.tls(km1.key(), km1.chain(), first.state().fleetCa().root()), JOINED, joined.bridgePort()))
+        assertThat(pingAs(km1, JOINED, joined.bridgePort()))
                 .isEqualTo("closed");
     }
 
