@@ -7,19 +7,17 @@ import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.cluster.ClusterView;
 import io.apimfleet.controller.cluster.ControllerMember;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code fleet controller run --cluster} processes of the built distribution, each on its own
@@ -31,6 +29,8 @@ import java.util.stream.Stream;
 final class ClusteredControllers {
     static final Duration START_DEADLINE = Duration.ofSeconds(120);
     static final Duration ELECTION_DEADLINE = Duration.ofSeconds(90);
+    /** The token and the fleet root's pin in the join command {@code fleet token create} and {@code fleet controller token create} print. */
+    static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
 
     private ClusteredControllers() {
     }
@@ -60,7 +60,7 @@ final class ClusteredControllers {
 
     /**
      * The members to start on {@code ips}, ports chosen: the first runs on {@code first}, the others
-     * on copies of it ({@code controller-N} beside it) that {@link #start} makes.
+     * on states ({@code controller-N} beside it) that {@link #start} makes by joining the first.
      */
     static List<Member> plan(List<String> ips, Path first) throws IOException {
         List<Member> planned = new ArrayList<>();
@@ -72,18 +72,33 @@ final class ClusteredControllers {
 
     /**
      * Starts every planned member, all running when it returns: the first member's state must be
-     * initialised; the others get copies of it, made before any started.
+     * initialised; each other member joins the first with a controller token of its own
+     * ({@code fleet controller token create}, then {@code fleet controller join}: its own keys and
+     * intermediate CAs, the cluster secrets over the controller-peer channel) before it starts.
      */
     static List<Member> start(Path dir, List<Member> planned) throws IOException {
-        for (Member member : planned.subList(1, planned.size())) {
-            copy(planned.get(0).state(), member.state());
-        }
-        List<Member> started = new ArrayList<>();
-        for (int i = 0; i < planned.size(); i++) {
-            started.add(launch(dir.resolve("logs"), planned.get(i), peers(planned), "controller-" + (i + 1)));
+        Path logs = dir.resolve("logs");
+        List<String> peers = peers(planned);
+        Member first = launch(logs, planned.get(0), peers, "controller-1");
+        awaitRunning(List.of(first));
+        List<Member> started = new ArrayList<>(List.of(first));
+        for (int i = 1; i < planned.size(); i++) {
+            join(logs, first, planned.get(i));
+            started.add(launch(logs, planned.get(i), peers, "controller-" + (i + 1)));
         }
         awaitRunning(started);
         return started;
+    }
+
+    /** {@code member}'s state made by {@code fleet controller join} with a token {@code first} issued. */
+    static void join(Path logs, Member first, Member member) {
+        String created = Launched.run(logs.resolve("controller-token-" + member.ip() + ".log"), "fleet", "controller", "token", "create",
+                "--state", first.state().toString(), "--controller", first.api().toString());
+        Matcher printed = JOIN.matcher(created);
+        assertThat(printed.find()).as(created).isTrue();
+        Launched.run(logs.resolve("controller-join-" + member.ip() + ".log"), "fleet", "controller", "join",
+                "--controller", first.api().toString(), "--token", printed.group(1), "--ca-hash", printed.group(2),
+                "--state", member.state().toString(), "--advertise", member.ip() + ":" + member.apiPort(), "--cluster-bind", member.ip());
     }
 
     /** A member not started yet: free API and cluster ports on {@code ip}. */
@@ -127,38 +142,29 @@ final class ClusteredControllers {
         return asked.stream().filter(m -> m.api().toString().equals(named.get(0))).findFirst();
     }
 
-    /** A copy of a state directory, modes kept (every file 0600, every directory 0700). */
-    static Path copy(Path from, Path to) {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static int freePort(String ip) throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
             return socket.getLocalPort();
         }
     }
 
-    /** A port N on {@code ip} with N+1 free too (Hazelcast and the event bus between controllers). */
+    /**
+     * A port N on {@code ip} with N+1 and N+2 free too (Hazelcast, the event bus between controllers,
+     * the listener joining controllers fetch the cluster secrets from).
+     */
     static int freePortPair(String ip) throws IOException {
+        InetAddress address = InetAddress.getByName(ip);
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = freePort(ip);
-            if (port < 65535) {
-                try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getByName(ip))) {
+            if (port < 65534) {
+                try (ServerSocket second = new ServerSocket(port + 1, 1, address); ServerSocket third = new ServerSocket(port + 2, 1, address)) {
                     return port;
                 } catch (IOException taken) {
                     // try another
                 }
             }
         }
-        throw new IOException("no two consecutive free ports on " + ip);
+        throw new IOException("no three consecutive free ports on " + ip);
     }
 
     static long millisSince(long startNanos) {

@@ -39,15 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * is linked to another controller within seconds of controller 1's SIGKILL. The tests kill and
  * restart, so the order is fixed.
  *
- * <p>Interim, until {@code fleet controller join} exists: controllers 2 and 3 run on copies of
- * controller 1's freshly initialised state directory (same fleet and controller-peer CAs, same
- * admin certificate), made before any of them started.
+ * <p>Controllers 2 and 3 join controller 1 with {@code fleet controller join} before they start
+ * (their own intermediate CAs and admin certificates; {@link ClusteredControllers#start}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControllerHaProcessTest {
     private static final String[] IPS = {"127.0.0.70", "127.0.0.71", "127.0.0.72"};
-    private static final Pattern JOIN = Pattern.compile("--token (\\S+) --ca-hash (sha256:[0-9a-f]{64})");
 
     @TempDir
     static Path dir;
@@ -209,7 +207,7 @@ class ControllerHaProcessTest {
     void anAgentWhoseControllerIsSigkilledIsLinkedToAnotherWithinSeconds() throws IOException, InterruptedException {
         awaitLeader(members, 0);   // the three are one cluster again, so each names all three bridges
         Member first = members.get(0);
-        Matcher join = JOIN.matcher(Launched.run(dir.resolve("logs/token-n1.log"), "fleet", "token", "create",
+        Matcher join = ClusteredControllers.JOIN.matcher(Launched.run(dir.resolve("logs/token-n1.log"), "fleet", "token", "create",
                 "--state", first.state().toString(), "--node", "n1"));
         assertThat(join.find()).isTrue();
         Path agentState = dir.resolve("hosts/n1");

@@ -58,7 +58,7 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, String> roles;
 
     final Path dir;
-    /** The controller's state; clustered, the first controller's (the others run on copies of it). */
+    /** The controller's state; clustered, the first controller's (the others joined it). */
     final Path state;
     final String apiPort;
     final String bridgePort;
@@ -112,8 +112,9 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * Any cluster, its nodes managed by clustered controllers ({@code fleet controller run --cluster}),
-     * one on each of {@code controllerIps}: the second and later on copies of the first's state (see
-     * {@link ClusteredControllers}), which already holds the cluster's secrets. Agents join through the leader.
+     * one on each of {@code controllerIps}: the second and later joined to the first with
+     * {@code fleet controller join} ({@link ClusteredControllers}), after the first's state holds the
+     * cluster's secrets. Agents join through the leader.
      */
     static LocalCluster clustered(Path dir, String startDelay, String[][] nodes, List<String> controllerIps) throws IOException {
         return new LocalCluster(dir, startDelay, column(nodes, 1), column(nodes, 2), controllerIps);
@@ -136,7 +137,7 @@ final class LocalCluster implements AutoCloseable {
             this.joinAt = URI.create("https://" + host + ":" + apiPort);
             this.tokensIn = state;
         } else {
-            new SecretStore(ControllerState.open(state)).putAll(secrets(), Instant.now());   // before the copies: every controller can render
+            new SecretStore(ControllerState.open(state)).putAll(secrets(), Instant.now());   // before the others join: each gets the sealed store at its join
             controllers.addAll(ClusteredControllers.start(dir, planned));
             controllers.forEach(c -> running.add(c.process()));
             ClusteredControllers.Member leader = ClusteredControllers.awaitLeader(controllers, 0);

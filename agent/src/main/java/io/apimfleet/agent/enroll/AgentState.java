@@ -158,7 +158,9 @@ public final class AgentState {
      */
     public Identity loadIdentity() {
         requireIdentity();
-        X509Certificate certificate = onlyCertificate(certificateFile());
+        List<X509Certificate> chain = certificates(certificateFile());
+        X509Certificate certificate = chain.get(0);
+        List<X509Certificate> issuers = chain.subList(1, chain.size());
         X509Certificate ca = onlyCertificate(caFile());
         Optional<String> current = hostSecrets().lookup(HostKeys.IDENTITY_KEY).filter(v -> !v.isBlank());
         Optional<String> pending = pendingKey();
@@ -166,7 +168,7 @@ public final class AgentState {
         if (current.isPresent()) {
             PrivateKey key = PemMaterial.privateKey(current.get(), "identity key");
             if (pairs(key, certificate)) {
-                return new Identity(commonName(certificate), key, certificate, ca);
+                return new Identity(commonName(certificate), key, certificate, ca, issuers);
             }
             tried.add(HostKeys.IDENTITY_KEY);
         }
@@ -174,7 +176,7 @@ public final class AgentState {
             PrivateKey key = PemMaterial.privateKey(pending.get(), "pending identity key");
             if (pairs(key, certificate)) {
                 promotePendingKey();
-                return new Identity(commonName(certificate), key, certificate, ca);
+                return new Identity(commonName(certificate), key, certificate, ca, issuers);
             }
             tried.add(HostKeys.IDENTITY_KEY_NEXT);
         }
@@ -211,9 +213,13 @@ public final class AgentState {
     }
 
     static X509Certificate onlyCertificate(Path file) {
+        return certificates(file).get(0);
+    }
+
+    /** Every certificate in {@code file}, in order (the certificate file: the agent's, then its issuers below the fleet CA). */
+    static List<X509Certificate> certificates(Path file) {
         try {
-            List<X509Certificate> certificates = PemMaterial.certificates(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
-            return certificates.get(0);
+            return PemMaterial.certificates(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -6,6 +6,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import io.apimfleet.bundle.keystore.SingleCaTrust;
@@ -13,18 +15,37 @@ import io.apimfleet.bundle.keystore.SingleCaTrust;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * This agent's fleet identity: its key, the certificate the fleet CA issued for it (CN = node),
- * and that CA, the only one it trusts on the control plane.
+ * This agent's fleet identity: its key, the certificate issued for it (CN = node), the
+ * intermediates between that certificate and the fleet CA (the intermediate of the controller
+ * that enrolled it, when that controller joined the fleet; else none), and the fleet CA (the
+ * root), the only one it trusts on the control plane.
  */
-public record Identity(String node, PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+public record Identity(String node, PrivateKey key, X509Certificate certificate, X509Certificate ca, List<X509Certificate> issuers) {
     private static final char[] IN_MEMORY = "in-memory".toCharArray();
+
+    public Identity {
+        issuers = List.copyOf(issuers);
+    }
+
+    /** An identity the fleet CA signed itself. */
+    public Identity(String node, PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+        this(node, key, certificate, ca, List.of());
+    }
+
+    /** The certificate, then its issuers below the fleet CA: what this agent presents. */
+    public List<X509Certificate> chain() {
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(certificate);
+        chain.addAll(issuers);
+        return List.copyOf(chain);
+    }
 
     /** Key managers presenting this identity as a TLS client certificate. */
     public KeyManagerFactory keyManagers() {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("identity", key, IN_MEMORY, new X509Certificate[] {certificate});
+            store.setKeyEntry("identity", key, IN_MEMORY, chain().toArray(X509Certificate[]::new));
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, IN_MEMORY);
             return factory;

@@ -3,32 +3,21 @@ package io.apimfleet.agent.enroll;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.keystore.PemMaterial;
+import io.apimfleet.bundle.keystore.PresentedChain;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.EnrollRequest;
 import io.apimfleet.protocol.link.EnrollResponse;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Joins this host to a fleet, once: finds the pinned fleet CA among the certificates the controller
@@ -91,11 +80,11 @@ public final class Join {
         state.prepareDirectories();
         HostKeys keys = new HostKeys(state.hostSecrets());
         String csr = keys.newPendingIdentityRequest(request.node());
-        X509Certificate certificate;
+        List<X509Certificate> chain;
         List<String> endpoints;
         try {
             EnrollResponse response = enroll(request, api, ca, csr);
-            certificate = checkedCertificate(response.certificate(), response.caCertificate(), response.node(),
+            chain = checkedChain(response.certificate(), response.caCertificate(), response.node(),
                     request.node(), ca, state);
             endpoints = checkedEndpoints(response);
         } catch (RuntimeException e) {
@@ -104,7 +93,7 @@ public final class Join {
         }
         // Certificate first, then the key: a crash in between leaves the pending key, which loading picks up.
         state.write(state.caFile(), pem(ca));
-        state.write(state.certificateFile(), pem(certificate));
+        state.write(state.certificateFile(), pem(chain));
         state.writeLink(new ControllerLink(request.controller().toString(), endpoints, request.node(),
                 request.home() == null ? null : request.home().toAbsolutePath().normalize().toString()));
         state.promotePendingKey();
@@ -157,10 +146,10 @@ public final class Join {
             throw new Failure(FAILED, "cannot enroll with the controller at " + api + ": " + describe(e));
         }
         EnrollResponse response = enrollResponse(answer);
-        X509Certificate certificate = checkedCertificate(response.certificate(), response.caCertificate(), response.node(),
+        List<X509Certificate> chain = checkedChain(response.certificate(), response.caCertificate(), response.node(),
                 node, ca, keys.getPrivate());
         checkedEndpoints(response);
-        return new Identity(node, keys.getPrivate(), certificate, ca);
+        return new Identity(node, keys.getPrivate(), chain.get(0), ca, chain.subList(1, chain.size()));
     }
 
     /** Step 1: the controller's chain, over a handshake that sends nothing; the CA with the pin, or stop. */
@@ -181,73 +170,7 @@ public final class Join {
 
     /** The certificates a TLS server presents, captured by a trust manager that trusts nothing else. */
     static List<X509Certificate> presentedChain(Endpoint endpoint) throws IOException {
-        List<X509Certificate> seen = new ArrayList<>();
-        X509ExtendedTrustManager capture = new X509ExtendedTrustManager() {
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                seen.clear();
-                seen.addAll(List.of(chain));
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-                checkServerTrusted(chain, authType);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-                checkServerTrusted(chain, authType);
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-                checkClientTrusted(chain, authType);
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-                checkClientTrusted(chain, authType);
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context;
-        try {
-            context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {capture}, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        int timeout = (int) HANDSHAKE_TIMEOUT.toMillis();
-        Socket plain = new Socket();
-        try {
-            plain.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeout);
-            plain.setSoTimeout(timeout);
-            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true)) {
-                if (!endpoint.host().matches("[0-9.]+|.*:.*")) {
-                    SSLParameters parameters = socket.getSSLParameters();
-                    parameters.setServerNames(List.of(new SNIHostName(endpoint.host())));
-                    socket.setSSLParameters(parameters);
-                }
-                socket.startHandshake();
-            } catch (SSLException e) {
-                if (seen.isEmpty()) {
-                    throw e;
-                }
-                // the chain arrived before the handshake failed: enough to compare the pin
-            }
-        } finally {
-            plain.close();
-        }
-        return seen;
+        return PresentedChain.of(endpoint.host(), endpoint.port(), HANDSHAKE_TIMEOUT);
     }
 
     /** Step 3: token and CSR to the controller, trusting only the pinned CA, host name checked. */
@@ -278,21 +201,29 @@ public final class Join {
         }
     }
 
-    /** The certificate is for this node, for the key just made, and from the pinned CA. */
-    static X509Certificate checkedCertificate(String certificatePem, String caPem, String answeredNode, String node,
+    /**
+     * The certificate (with the intermediate that issued it, when a controller that joined the
+     * fleet enrolled this node) is for this node, for the key just made, and leads to the pinned
+     * CA; the chain to store and present, leaf first.
+     */
+    static List<X509Certificate> checkedChain(String certificatePem, String caPem, String answeredNode, String node,
                                               X509Certificate ca, AgentState state) {
         var key = PemMaterial.privateKey(state.pendingKey().orElseThrow(), "pending identity key");
-        return checkedCertificate(certificatePem, caPem, answeredNode, node, ca, key);
+        return checkedChain(certificatePem, caPem, answeredNode, node, ca, key);
     }
 
-    private static X509Certificate checkedCertificate(String certificatePem, String caPem, String answeredNode, String node,
+    private static List<X509Certificate> checkedChain(String certificatePem, String caPem, String answeredNode, String node,
                                                       X509Certificate ca, java.security.PrivateKey key) {
-        X509Certificate certificate;
+        List<X509Certificate> chain;
         try {
-            certificate = PemMaterial.certificates(certificatePem == null ? "" : certificatePem, "certificate").get(0);
-        } catch (BundleException | IndexOutOfBoundsException e) {
+            chain = PemMaterial.certificates(certificatePem == null ? "" : certificatePem, "certificate");
+        } catch (BundleException e) {
+            chain = List.of();
+        }
+        if (chain.isEmpty()) {
             throw new Failure(FAILED, "the controller's answer holds no certificate");
         }
+        X509Certificate certificate = chain.get(0);
         if (caPem != null) {
             List<X509Certificate> cas;
             try {
@@ -304,10 +235,8 @@ public final class Join {
                 throw new Failure(FAILED, "the controller answered with another CA than the pinned one; nothing was stored");
             }
         }
-        try {
-            certificate.verify(ca.getPublicKey());
-        } catch (GeneralSecurityException e) {
-            throw new Failure(FAILED, "the certificate the controller issued is not signed by the pinned fleet CA; nothing was stored");
+        if (!leadsTo(chain, ca)) {
+            throw new Failure(FAILED, "the certificate the controller issued does not lead to the pinned fleet CA; nothing was stored");
         }
         String cn = AgentState.commonName(certificate);
         if (!cn.equals(node) || answeredNode != null && !answeredNode.equals(node)) {
@@ -316,7 +245,23 @@ public final class Join {
         if (!AgentState.pairs(key, certificate)) {
             throw new Failure(FAILED, "the certificate the controller issued is not for the key made on this host; nothing was stored");
         }
-        return certificate;
+        return List.copyOf(chain);
+    }
+
+    /** Each certificate of {@code chain} signed by the next, the last by {@code ca}; every issuer in between a CA. */
+    private static boolean leadsTo(List<X509Certificate> chain, X509Certificate ca) {
+        try {
+            for (int i = 0; i < chain.size(); i++) {
+                X509Certificate issuer = i + 1 < chain.size() ? chain.get(i + 1) : ca;
+                if (i + 1 < chain.size() && issuer.getBasicConstraints() < 0) {
+                    return false;
+                }
+                chain.get(i).verify(issuer.getPublicKey());
+            }
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static List<String> checkedEndpoints(EnrollResponse response) {
@@ -336,6 +281,11 @@ public final class Join {
     static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    /** Certificates as PEM, one block each, in order. */
+    public static String pem(List<X509Certificate> certificates) {
+        return certificates.stream().map(Join::pem).collect(Collectors.joining());
     }
 
     /** A certificate as PEM. */

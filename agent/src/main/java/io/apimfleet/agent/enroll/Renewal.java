@@ -52,7 +52,7 @@ public final class Renewal {
         ControllerLink link = state.readLink();
         HostKeys keys = new HostKeys(state.hostSecrets());
         String csr = keys.newPendingIdentityRequest(current.node());
-        X509Certificate certificate;
+        List<X509Certificate> chain;
         JsonNode answer;
         try {
             ControllerHttps.Answer reply;
@@ -70,7 +70,7 @@ public final class Renewal {
             }
             answer = reply.json().orElseThrow(() -> new Failed("the controller's renewal answer is not JSON"));
             try {
-                certificate = Join.checkedCertificate(text(answer, "certificate"), text(answer, "caCertificate"), text(answer, "node"),
+                chain = Join.checkedChain(text(answer, "certificate"), text(answer, "caCertificate"), text(answer, "node"),
                         current.node(), current.ca(), state);
             } catch (Join.Failure e) {
                 throw new Failed(e.getMessage());
@@ -79,7 +79,7 @@ public final class Renewal {
             state.discardPendingKey();
             throw e;
         }
-        state.write(state.certificateFile(), Join.pem(certificate));
+        state.write(state.certificateFile(), Join.pem(chain));
         state.promotePendingKey();
         updateEndpoints(answer);
         Identity renewed = state.loadIdentity();

@@ -98,6 +98,40 @@ class JoinTest {
         assertThat(Files.readString(stored.linkFile())).doesNotContain(FakeController.TOKEN);
     }
 
+    @Test
+    void anIdentityIssuedUnderAJoinedControllersIntermediateIsStoredWithItAndPresentedWithIt() throws Exception {
+        controller.close();
+        TestCa intermediate = ca.intermediate("apim-fleet fleet intermediate test");
+        controller = FakeController.start(intermediate);
+
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", ca.pin());
+
+        assertThat(status).as(err.toString()).isZero();
+        Identity identity = new AgentState(state).loadIdentity();
+        assertThat(identity.ca()).isEqualTo(ca.certificate());
+        assertThat(identity.issuers()).containsExactly(intermediate.certificate());
+        // the fake bridge trusts the root alone: it takes the agent only with the intermediate presented
+        javax.net.ssl.SSLContext context = identity.sslContext();
+        String[] endpoint = controller.bridgeEndpoint().split(":");
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(endpoint[0], Integer.parseInt(endpoint[1]))) {
+            socket.startHandshake();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> controller.bridgeConnections.get() == 1);
+        }
+    }
+
+    @Test
+    void aCertificateWhoseIntermediateIsMissingIsNotStored() throws Exception {
+        controller.close();
+        controller = FakeController.start(ca.intermediate("apim-fleet fleet intermediate test"), ca.server("127.0.0.1", "localhost"));
+        controller.omitIntermediates = true;
+
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", ca.pin());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).contains("does not lead to the pinned fleet CA");
+        assertThat(new AgentState(state).hasIdentity()).isFalse();
+    }
+
     /**
      * Root joins a host whose state directory the packages gave to the service user: everything
      * join writes belongs to that user, with the usual modes. Needs root (CI runs as root).

@@ -58,6 +58,8 @@ public final class FakeController implements AutoCloseable {
     /** How long agent certificates live, and from when (relative to now) they are valid. */
     public volatile Duration certificateLife = Duration.ofDays(90);
     public volatile Duration certificateBackdate = Duration.ofMinutes(5);
+    /** Answers a certificate issued by an intermediate without that intermediate (a broken controller). */
+    public volatile boolean omitIntermediates;
     /** Answers to the next renewals: {@code too-early} or {@code ok} (the default when empty). */
     public final Queue<String> renewalAnswers = new ConcurrentLinkedQueue<>();
 
@@ -188,7 +190,16 @@ public final class FakeController implements AutoCloseable {
             return;
         }
         X509Certificate certificate = ca.agent(enroll.csr(), Instant.now().minus(certificateBackdate), certificateLife);
-        json(request, 200, new EnrollResponse(cn, TestCa.pem(certificate), TestCa.pem(ca.certificate()), List.of(bridgeEndpoint())));
+        json(request, 200, new EnrollResponse(cn, chainPem(certificate), TestCa.pem(ca.root()), List.of(bridgeEndpoint())));
+    }
+
+    /** The certificate, then the intermediate that issued it when the test CA is one (as a joined controller answers). */
+    private String chainPem(X509Certificate certificate) throws Exception {
+        StringBuilder pem = new StringBuilder(TestCa.pem(certificate));
+        for (X509Certificate intermediate : omitIntermediates ? List.<X509Certificate>of() : ca.intermediates()) {
+            pem.append(TestCa.pem(intermediate));
+        }
+        return pem.toString();
     }
 
     private void renew(HttpServerRequest request, Buffer body) throws Exception {
@@ -208,8 +219,9 @@ public final class FakeController implements AutoCloseable {
         }
         String csr = Json.mapper().readTree(body.getBytes()).get("csr").asText();
         X509Certificate certificate = ca.agent(csr, Instant.now().minus(Duration.ofMinutes(5)), Duration.ofDays(90));
-        json(request, 200, new EnrollResponse(cn, TestCa.pem(certificate), TestCa.pem(ca.certificate()), List.of(bridgeEndpoint())));
+        json(request, 200, new EnrollResponse(cn, chainPem(certificate), TestCa.pem(ca.root()), List.of(bridgeEndpoint())));
     }
+
 
     private static void refuse(HttpServerRequest request, String code, String reason) throws Exception {
         json(request, 403, Map.of("error", code, "reason", reason));

@@ -30,6 +30,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -38,12 +39,16 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TestCa {
     private static final char[] PASSWORD = "test".toCharArray();
 
-    public record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
-        /** Key managers presenting this certificate with its issuer in the chain. */
+    /** @param issuers the CA that signed it, then that CA's issuers up to the root */
+    public record Issued(KeyPair keys, X509Certificate certificate, List<X509Certificate> issuers) {
+        /** Key managers presenting this certificate with its issuers in the chain. */
         public KeyManagerFactory keyManagers() throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("key", keys.getPrivate(), PASSWORD, new X509Certificate[] {certificate, issuer});
+            List<X509Certificate> chain = new java.util.ArrayList<>();
+            chain.add(certificate);
+            chain.addAll(issuers);
+            store.setKeyEntry("key", keys.getPrivate(), PASSWORD, chain.toArray(X509Certificate[]::new));
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, PASSWORD);
             return factory;
@@ -52,10 +57,40 @@ public final class TestCa {
 
     private final KeyPair keys;
     private final X509Certificate certificate;
+    /** This CA's certificate, then its issuers up to the root (the root alone for a root). */
+    private final List<X509Certificate> chain;
 
-    private TestCa(KeyPair keys, X509Certificate certificate) {
+    private TestCa(KeyPair keys, List<X509Certificate> chain) {
         this.keys = keys;
-        this.certificate = certificate;
+        this.certificate = chain.get(0);
+        this.chain = List.copyOf(chain);
+    }
+
+    /**
+     * An intermediate CA this CA signs (path length 0), as a controller that joined the fleet
+     * holds: it issues the server and agent certificates; trust and the pin stay this root's.
+     */
+    public TestCa intermediate(String name) throws Exception {
+        KeyPair intermediateKeys = ec();
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(name(), serial(), Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(3650))), new X500Name("CN=" + name), intermediateKeys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        List<X509Certificate> intermediateChain = new java.util.ArrayList<>();
+        intermediateChain.add(sign(builder, keys));
+        intermediateChain.addAll(chain);
+        return new TestCa(intermediateKeys, intermediateChain);
+    }
+
+    /** The root at the end of this CA's chain: the trust anchor and the pin. */
+    public X509Certificate root() {
+        return chain.get(chain.size() - 1);
+    }
+
+    /** The intermediates between a certificate this CA issues and the root (none for a root). */
+    public List<X509Certificate> intermediates() {
+        return chain.subList(0, chain.size() - 1);
     }
 
     public static TestCa create(String name) throws Exception {
@@ -66,22 +101,22 @@ public final class TestCa {
                 Date.from(now.plus(Duration.ofDays(3650))), subject, keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        return new TestCa(keys, sign(builder, keys));
+        return new TestCa(keys, List.of(sign(builder, keys)));
     }
 
     public X509Certificate certificate() {
         return certificate;
     }
 
-    /** {@code sha256:<hex>} as {@code fleet ca show} prints it. */
+    /** {@code sha256:<hex>} of the root, as {@code fleet ca show} prints it. */
     public String pin() {
-        return CaPin.of(certificate).toString();
+        return CaPin.of(root()).toString();
     }
 
     public TrustManagerFactory trustManagers() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setCertificateEntry("ca", certificate);
+        store.setCertificateEntry("ca", root());
         TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
         factory.init(store);
         return factory;
@@ -100,7 +135,7 @@ public final class TestCa {
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        return new Issued(serverKeys, sign(builder, keys), certificate);
+        return new Issued(serverKeys, sign(builder, keys), chain);
     }
 
     /** An agent certificate for a CSR: the CSR's CN, clientAuth, valid from {@code notBefore} for {@code life}. */

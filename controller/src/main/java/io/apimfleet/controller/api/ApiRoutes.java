@@ -8,6 +8,10 @@ import io.apimfleet.controller.daemon.StateWorker;
 import io.apimfleet.controller.journal.Journal;
 import io.apimfleet.controller.metrics.FleetMetrics;
 import io.apimfleet.controller.pki.AgentRegistry;
+import io.apimfleet.controller.pki.CertificateChains;
+import io.apimfleet.controller.pki.ControllerAdmission;
+import io.apimfleet.controller.pki.JoinTokens;
+import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.EnrollResult;
 import io.apimfleet.controller.pki.Enrollment;
@@ -57,6 +61,8 @@ import java.util.regex.Pattern;
  * <pre>
  *   POST /v1/enroll                   EnrollRequest -> EnrollResponse; 403 {error, reason}; no certificate needed
  *   POST /v1/renew                    {"csr": PEM} -> EnrollResponse; the agent's certificate
+ *   POST /v1/controllers/tokens       {"ttl": "15m"} -> {id, token, expires, joinCommand}: a one-time controller token  admin
+ *   POST /v1/controllers/join         ControllerAdmission.Request -> Grant (intermediates); 403 {error, reason}; no certificate needed
  *   GET  /v1/agents                   [AgentView]                                      admin
  *   GET  /v1/controllers              ClusterView: the controllers, the leader, its epoch  admin
  *   POST /v1/agents/ping[?node=N...]  -> AgentPing.Result (a FACTS request to every connected agent)  admin
@@ -102,9 +108,13 @@ public final class ApiRoutes {
     private final SecretStore secrets;
     private final ControllerRole role;
     private final GroupCommit<Enrollment.Request, Enrollment.Outcome> enrollments;
+    /** {@code HOST:PORT} of the controller-peer listener joining controllers fetch the cluster secrets from; null for none. */
+    private final Supplier<String> secretsEndpoint;
 
     public ApiRoutes(ControllerState state, StateWorker worker, Journal journal, LiveAgents live, AgentRequests requests,
-                     FleetMetrics metrics, Supplier<List<String>> bridgeEndpoints, Rollouts rollouts, SecretStore secrets, ControllerRole role) {
+                     FleetMetrics metrics, Supplier<List<String>> bridgeEndpoints, Rollouts rollouts, SecretStore secrets, ControllerRole role,
+                     Supplier<String> secretsEndpoint) {
+        this.secretsEndpoint = secretsEndpoint;
         this.role = role;
         this.rollouts = rollouts;
         this.secrets = secrets;
@@ -121,6 +131,9 @@ public final class ApiRoutes {
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.post("/v1/enroll").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::enroll);
+
+        router.post("/v1/controllers/join").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::joinController);
+        adminWithBody(router, HttpMethod.POST, "/v1/controllers/tokens", ENROLL_BODY_LIMIT, this::controllerToken);
 
         router.post("/v1/renew").handler(this::requireCertificate);
         router.post("/v1/renew").handler(BodyHandler.create(false).setBodyLimit(ENROLL_BODY_LIMIT)).handler(this::renew);
@@ -200,8 +213,59 @@ public final class ApiRoutes {
                 .onFailure(failure -> refusal(ctx, failure));
     }
 
+    // ------------------------------------------------------------------ controllers joining
+
+    private void controllerToken(RoutingContext ctx) {
+        Duration ttl;
+        try {
+            JsonNode body = Json.mapper().readTree(bytes(ctx));
+            String given = body == null || !body.path("ttl").isTextual() ? null : body.path("ttl").asText();
+            ttl = given == null ? JoinTokens.DEFAULT_TTL : JoinTokens.parseTtl(given);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            error(ctx, 400, "malformed-request", e instanceof IllegalArgumentException ? e.getMessage() : "the body must be {\"ttl\": \"15m\"}");
+            return;
+        }
+        worker.call(() -> {
+            JoinTokens tokens = state.tokens();
+            JoinTokens.IssuedToken token = tokens.createForController(ttl, Instant.now());
+            return new ControllerClient.ControllerToken(token.id(), token.token(), token.expires(), tokens.controllerJoinCommand(token));
+        }).onSuccess(token -> json(ctx, 200, token)).onFailure(ctx::fail);
+    }
+
+    private void joinController(RoutingContext ctx) {
+        ControllerAdmission.Request request;
+        try {
+            request = Json.mapper().readValue(bytes(ctx), ControllerAdmission.Request.class);
+        } catch (java.io.IOException e) {
+            request = null;
+        }
+        if (request == null || request.token() == null) {
+            error(ctx, 400, "malformed-request", "the body must be {token, advertise, fleetCsr, productCsr, peerCsr}");
+            return;
+        }
+        String endpoint = secretsEndpoint.get();
+        if (endpoint == null) {
+            error(ctx, 409, "no-peer-listener", "this controller serves no controller-peer listener to hand the cluster secrets over; "
+                    + "run it with --cluster (the listener is on --cluster-bind, the port after the event bus's)");
+            return;
+        }
+        ControllerAdmission.Request admitted = request;
+        worker.call(() -> state.admission().admit(admitted, endpoint, Instant.now()))
+                .onSuccess(grant -> json(ctx, 200, grant))
+                .onFailure(failure -> {
+                    if (failure instanceof EnrollmentRefused refused) {
+                        error(ctx, 403, refused.code(), refused.getMessage());
+                    } else if (failure instanceof IllegalStateException notRoot) {
+                        error(ctx, 409, "not-the-root", notRoot.getMessage());
+                    } else {
+                        LOG.log(Level.WARNING, "a controller's join failed", failure);
+                        error(ctx, 500, "internal", "internal error; the controller's log has the details");
+                    }
+                });
+    }
+
     private void renew(RoutingContext ctx) {
-        X509Certificate current = PeerCertificates.leaf(() -> ctx.request().connection().peerCertificates());
+        List<X509Certificate> current = PeerCertificates.chain(() -> ctx.request().connection().peerCertificates());
         String csr;
         try {
             JsonNode body = Json.mapper().readTree(bytes(ctx));
@@ -247,13 +311,15 @@ public final class ApiRoutes {
     }
 
     private void requireAdmin(RoutingContext ctx) {
-        X509Certificate leaf = PeerCertificates.leaf(() -> ctx.request().connection().peerCertificates());
-        if (leaf == null) {
+        List<X509Certificate> chain = PeerCertificates.chain(() -> ctx.request().connection().peerCertificates());
+        if (chain.isEmpty()) {
             error(ctx, 401, "no-certificate", "this route needs the admin client certificate (<state>/admin/admin.crt from fleet init)");
             return;
         }
+        X509Certificate leaf = chain.get(0);
+        // issued under the fleet root: by it, or by a joined controller's fleet intermediate presented with it
         if (!ControllerState.ADMIN_CN.equals(PeerCertificates.commonName(leaf))
-                || !leaf.getIssuerX500Principal().equals(state.fleetCa().certificate().getSubjectX500Principal())) {
+                || !CertificateChains.leadsTo(state.fleetCa().root(), chain)) {
             error(ctx, 403, "not-admin", "this route is for the admin certificate (CN=" + ControllerState.ADMIN_CN + "), not "
                     + leaf.getSubjectX500Principal().getName());
             return;

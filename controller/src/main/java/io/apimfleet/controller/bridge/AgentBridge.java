@@ -5,6 +5,7 @@ import io.apimfleet.controller.daemon.PeerCertificates;
 import io.apimfleet.controller.journal.Journal;
 import io.apimfleet.controller.metrics.FleetMetrics;
 import io.apimfleet.controller.pki.NodeNames;
+import io.apimfleet.controller.pki.RevocationList;
 import io.apimfleet.controller.registry.LiveAgents;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.Addresses;
@@ -90,7 +91,7 @@ public final class AgentBridge {
 
     /**
      * @param replyTtl how long a reply address given to an agent stays usable (the request timeout)
-     * @param revokedSerials the revoked serials (lower-case hex) as last read; refreshed by the caller
+     * @param revokedSerials the revoked certificates as last read, by {@link RevocationList#key} (issuer and serial); refreshed by the caller
      * @param advisedEndpoints the bridge endpoints to name in the advice to agents, or null to name none (the agents keep theirs)
      */
     public AgentBridge(Vertx vertx, Journal journal, LiveAgents live, FleetMetrics metrics, Duration replyTtl,
@@ -185,7 +186,7 @@ public final class AgentBridge {
             event.socket().close();
             return refuse(node, address, kind, "not-an-agent");
         }
-        if (revokedSerials.get().contains(leaf.getSerialNumber().toString(16))) {
+        if (revokedSerials.get().contains(RevocationList.key(leaf))) {
             event.socket().close();
             return refuse(node, address, kind, "certificate-revoked");
         }

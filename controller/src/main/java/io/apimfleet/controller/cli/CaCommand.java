@@ -42,11 +42,17 @@ final class CaCommand extends CommandGroup {
             return 0;
         }
 
+        /** The root; on a controller that joined the fleet, then the intermediate it signs with. */
         private static void print(PrintWriter out, String title, CertificateAuthority ca) {
             out.println(title);
-            out.println("  subject    " + ca.certificate().getSubjectX500Principal().getName());
-            out.println("  not after  " + Table.time(ca.certificate().getNotAfter().toInstant()));
+            out.println("  subject    " + ca.root().getSubjectX500Principal().getName());
+            out.println("  not after  " + Table.time(ca.root().getNotAfter().toInstant()));
             out.println("  SHA-256    " + ca.fingerprintSha256());
+            if (ca.intermediate()) {
+                out.println("  this controller signs with its intermediate " + ca.certificate().getSubjectX500Principal().getName());
+                out.println("    not after  " + Table.time(ca.certificate().getNotAfter().toInstant()));
+                out.println("    SHA-256    " + io.apimfleet.controller.pki.Fingerprints.sha256(ca.certificate()));
+            }
         }
     }
 }

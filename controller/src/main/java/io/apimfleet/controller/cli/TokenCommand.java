@@ -36,9 +36,8 @@ final class TokenCommand extends CommandGroup {
         @Option(names = "--node", required = true, paramLabel = "NAME", description = "the node (as named in the cluster spec) that may join with it")
         String node;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "15m",
-                description = "how long it is valid: 90s, 15m, 1h, 1h30m (default: ${DEFAULT-VALUE}; at most 24h)")
-        String ttl;
+        @Mixin
+        TtlOption ttl;
 
         @Option(names = {"-q", "--quiet"}, description = "print only the token (with --count: NODE TOKEN, one line each)")
         boolean quiet;
@@ -50,12 +49,7 @@ final class TokenCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            Duration life;
-            try {
-                life = JoinTokens.parseTtl(ttl);
-            } catch (IllegalArgumentException e) {
-                throw new UserError("fleet token create: " + e.getMessage());
-            }
+            Duration life = ttl.life("fleet token create");
             if (count < 1 || count > MAX_COUNT) {
                 throw new UserError("fleet token create: --count must be between 1 and " + MAX_COUNT);
             }

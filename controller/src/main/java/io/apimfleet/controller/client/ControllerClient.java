@@ -1,5 +1,9 @@
 package io.apimfleet.controller.client;
 
+import io.apimfleet.controller.pki.ClusterSecrets;
+import io.apimfleet.controller.pki.ControllerAdmission;
+import java.time.Instant;
+
 import io.apimfleet.controller.cluster.ClusterView;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -153,6 +157,30 @@ public final class ControllerClient {
     /** As above; without {@code acceptOutage}, a restart of a role's only running node is refused (409 outage-not-accepted). */
     public Rollouts.Started apply(String source, String yaml, Map<String, String> secrets, boolean acceptOutage) {
         return read(send(json("POST", "/v1/apply", new SpecRequest(source, yaml, secrets, acceptOutage), SPEC_TIMEOUT)), Rollouts.Started.class);
+    }
+
+    /** A controller token as {@code POST /v1/controllers/tokens} answers it, the only time its value is shown. */
+    public record ControllerToken(String id, String token, Instant expires, String joinCommand) {
+        /** Never the token. */
+        @Override
+        public String toString() {
+            return "ControllerToken[id=" + id + ", expires=" + expires + "]";
+        }
+    }
+
+    /** {@code POST /v1/controllers/tokens}: a one-time token for {@code fleet controller join} (admin). */
+    public ControllerToken controllerToken(Duration ttl) {
+        return read(send(json("POST", "/v1/controllers/tokens", Map.of("ttl", ttl.toSeconds() + "s"), REQUEST_TIMEOUT)), ControllerToken.class);
+    }
+
+    /** {@code POST /v1/controllers/join}: a controller's token and CSRs in, its intermediates out (no client certificate). */
+    public ControllerAdmission.Grant joinController(ControllerAdmission.Request request) {
+        return read(send(json("POST", "/v1/controllers/join", request, REQUEST_TIMEOUT)), ControllerAdmission.Grant.class);
+    }
+
+    /** {@code GET /v1/cluster-secrets} of a controller-peer listener (this client presenting a controller-peer certificate). */
+    public ClusterSecrets clusterSecrets() {
+        return read(get("/v1/cluster-secrets"), ClusterSecrets.class);
     }
 
     /** {@code POST /v1/rollouts/resume}: the paused rollout goes on, or an aborted one's spec is applied again. */

@@ -9,6 +9,8 @@ import io.apimfleet.controller.cluster.ControllerCluster;
 import io.apimfleet.controller.cluster.EpochFloor;
 import io.apimfleet.controller.cluster.Leadership;
 import io.apimfleet.controller.cluster.LeadershipChange;
+import io.apimfleet.controller.cluster.PeerIdentity;
+import io.apimfleet.controller.join.PeerSecretsListener;
 import io.apimfleet.controller.cluster.SharedRollouts;
 import io.apimfleet.controller.rollout.RolloutRecord;
 import io.apimfleet.controller.bridge.AgentBridge;
@@ -70,9 +72,12 @@ public final class ControllerDaemon {
      * @param journalPoll      how often the journal file is checked for entries written by other processes
      * @param cluster          with {@code --cluster}: how this controller joins the controller cluster (it then
      *                         acts only while it leads, under the epoch its election claims); null for a lone controller
+     * @param peerListener     where this controller serves the cluster secrets to joining controllers (mutual
+     *                         TLS, controller-peer certificates only; with {@code --cluster}: {@code --cluster-bind}, the
+     *                         port after the event bus's); null for none (then it admits no controller)
      */
     public record Options(List<String> bind, int apiPort, int bridgePort, Duration heartbeatTimeout, Duration requestTimeout,
-                          Duration journalPoll, ClusterOptions cluster) {
+                          Duration journalPoll, ClusterOptions cluster, PeerListener peerListener) {
         public static final int DEFAULT_API_PORT = 7443;
         public static final int DEFAULT_BRIDGE_PORT = 7444;
 
@@ -89,30 +94,49 @@ public final class ControllerDaemon {
             }
         }
 
+        public Options(List<String> bind, int apiPort, int bridgePort, Duration heartbeatTimeout, Duration requestTimeout,
+                       Duration journalPoll, ClusterOptions cluster) {
+            this(bind, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, cluster, null);
+        }
+
         public static Options defaults() {
             return new Options(List.of("127.0.0.1"), DEFAULT_API_PORT, DEFAULT_BRIDGE_PORT, Duration.ofSeconds(15),
-                    Duration.ofSeconds(30), Duration.ofMillis(250), null);
+                    Duration.ofSeconds(30), Duration.ofMillis(250), null, null);
+        }
+
+        public Options withPeerListener(PeerListener listener) {
+            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, cluster, listener);
         }
 
         public Options withBind(List<String> addresses) {
-            return new Options(addresses, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, cluster);
+            return new Options(addresses, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, cluster, peerListener);
         }
 
         public Options withPorts(int api, int bridge) {
-            return new Options(bind, api, bridge, heartbeatTimeout, requestTimeout, journalPoll, cluster);
+            return new Options(bind, api, bridge, heartbeatTimeout, requestTimeout, journalPoll, cluster, peerListener);
         }
 
         public Options withHeartbeatTimeout(Duration timeout) {
-            return new Options(bind, apiPort, bridgePort, timeout, requestTimeout, journalPoll, cluster);
+            return new Options(bind, apiPort, bridgePort, timeout, requestTimeout, journalPoll, cluster, peerListener);
         }
 
         public Options withRequestTimeout(Duration timeout) {
-            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, timeout, journalPoll, cluster);
+            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, timeout, journalPoll, cluster, peerListener);
         }
 
         public Options withCluster(ClusterOptions clustering) {
-            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, clustering);
+            return new Options(bind, apiPort, bridgePort, heartbeatTimeout, requestTimeout, journalPoll, clustering, peerListener);
         }
+    }
+
+    /**
+     * The controller-peer listener joining controllers fetch the cluster secrets from.
+     *
+     * @param host an address of the controller network (with {@code --cluster}: {@code --cluster-bind})
+     * @param port its port (0: any free one, for tests)
+     * @param identity this controller's controller-peer certificate, key and trust (the controller-peer root alone)
+     */
+    public record PeerListener(String host, int port, PeerIdentity identity) {
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -206,6 +230,14 @@ public final class ControllerDaemon {
         return options.bridgePort();
     }
 
+    /**
+     * {@code HOST:PORT} of the controller-peer listener joining controllers fetch the cluster
+     * secrets from (the bound port when {@link PeerListener#port()} was 0); null when there is none.
+     */
+    public String secretsEndpoint() {
+        return controller.secretsEndpoint();
+    }
+
     /** Whether this controller acts: a lone one always, a clustered one while it leads. */
     public boolean leads() {
         if (options.cluster() == null) {
@@ -237,8 +269,8 @@ public final class ControllerDaemon {
     /**
      * This controller's bridge as agents reach it: {@code ADVERTISED-HOST:BRIDGE-PORT}. Clustered,
      * the advertised host only when this controller listens there (a wildcard bind, or that very
-     * address), else its first bound address: until {@code fleet controller join} exists, controllers
-     * 2 and 3 run on copies of controller 1's state and so carry its advertised host. The server
+     * address), else its first bound address: controllers run on copies of controller 1's state
+     * (as before {@code fleet controller join}) carry its advertised host. The server
      * certificate names every bound address, so either passes the agent's host name check.
      */
     private String ownBridgeEndpoint() {
@@ -279,6 +311,10 @@ public final class ControllerDaemon {
                     + String.join(", ", cluster.peers()) + ")");
             lines.add("peers   " + hostPort(cluster.bind(), cluster.eventBusPort()) + "  (event bus between controllers; mutual TLS, controller-peer CA only)");
         }
+        String secretsEndpoint = secretsEndpoint();
+        if (secretsEndpoint != null) {
+            lines.add("join    " + secretsEndpoint + "  (cluster secrets for joining controllers; mutual TLS, controller-peer CA only)");
+        }
         return lines;
     }
 
@@ -304,6 +340,8 @@ public final class ControllerDaemon {
         /** With --cluster, once joined: how agents linked to other controllers are reached, and ours from them. */
         private AgentRelay relay;
         private final List<HttpServer> servers = new ArrayList<>();
+        /** Where joining controllers fetch the cluster secrets; null when {@link Options#peerListener()} is. */
+        private volatile PeerSecretsListener secretsListener;
         private volatile Set<String> revoked = Set.of();
         private volatile int apiPort;
         /** A lone controller's leadership epoch, taken at start (it always leads). */
@@ -328,7 +366,8 @@ public final class ControllerDaemon {
             SecretStore secrets = new SecretStore(state);
             rollouts = new Rollouts(vertx, state, worker, journal, live, requests, secrets);
             Router router = new ApiRoutes(state, worker, journal, live, requests, metrics, ControllerDaemon.this::bridgeEndpoints, rollouts, secrets,
-                    options.cluster() == null ? ControllerRole.alone(() -> epoch, "https://" + state.advertise()) : new Clustered()).router(vertx);
+                    options.cluster() == null ? ControllerRole.alone(() -> epoch, "https://" + state.advertise()) : new Clustered(),
+                    this::secretsEndpoint).router(vertx);
             RevocationList revocations = state.revocations();
 
             // clustered: the epoch comes with each election (above the state's, which the election raises), not at start
@@ -349,6 +388,12 @@ public final class ControllerDaemon {
                         for (String host : options.bind()) {
                             listening = listening.compose(x -> bridge.listen(host, options.bridgePort(), identity.keyCertOptions(), identity.trustOptions()));
                         }
+                        PeerListener peer = options.peerListener();
+                        if (peer != null) {
+                            listening = listening.compose(x -> PeerSecretsListener.listen(vertx, peer.host(), peer.port(),
+                                    peer.identity().keyCert(), peer.identity().trust(), state, worker, journal)
+                                    .onSuccess(listener -> secretsListener = listener).mapEmpty());
+                        }
                         return listening;
                     })
                     .compose(v -> options.cluster() == null ? Future.succeededFuture() : joinCluster(options.cluster()))
@@ -358,6 +403,11 @@ public final class ControllerDaemon {
                             "api", options.bind().stream().map(h -> hostPort(h, apiPort)).collect(Collectors.joining(", ")),
                             "bridge", options.bind().stream().map(h -> hostPort(h, options.bridgePort())).collect(Collectors.joining(", ")),
                             "certificateSerial", identity.certificate().getSerialNumber().toString(16))));
+        }
+
+        String secretsEndpoint() {
+            PeerSecretsListener listener = secretsListener;
+            return listener == null ? null : hostPort(options.peerListener().host(), listener.port());
         }
 
         /** A clean leave: the leader lock is released at once, so another controller leads without waiting for a timeout. */
@@ -521,8 +571,8 @@ public final class ControllerDaemon {
         }
 
         private Future<Void> refreshRevocations(RevocationList revocations) {
-            return worker.call(() -> revocations.entries().stream().map(RevocationList.Revoked::serial).collect(Collectors.toUnmodifiableSet()))
-                    .onSuccess(serials -> revoked = serials)
+            return worker.call(revocations::keys)
+                    .onSuccess(keys -> revoked = keys)
                     .mapEmpty();
         }
 
@@ -540,6 +590,9 @@ public final class ControllerDaemon {
                         List<Future<?>> closing = new ArrayList<>();
                         closing.add(bridge.close());
                         servers.forEach(s -> closing.add(s.close()));
+                        if (secretsListener != null) {
+                            closing.add(secretsListener.close());
+                        }
                         return Future.join(closing);
                     })
                     .eventually(() -> worker.close());

@@ -33,6 +33,26 @@ public final class PeerCertificates {
         }
     }
 
+    /** The peer's chain as it presented it (its own certificate first), or empty when it presented none. */
+    public static List<X509Certificate> chain(Source source) {
+        try {
+            List<Certificate> chain = source.peerCertificates();
+            if (chain == null || chain.isEmpty()) {
+                return List.of();
+            }
+            List<X509Certificate> certificates = new java.util.ArrayList<>();
+            for (Certificate certificate : chain) {
+                if (!(certificate instanceof X509Certificate x509)) {
+                    return List.of();
+                }
+                certificates.add(x509);
+            }
+            return List.copyOf(certificates);
+        } catch (SSLPeerUnverifiedException | UnsupportedOperationException e) {
+            return List.of();
+        }
+    }
+
     /** The single CN of the certificate's subject, or null when it has none or several. */
     public static String commonName(X509Certificate certificate) {
         if (certificate == null) {

@@ -26,9 +26,11 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 /**
  * The controller's TLS identity, made at every start: a fresh EC P-256 key (only ever in memory)
  * and a 90-day server certificate from the fleet CA whose SANs are the advertised host, every
- * bound address, and loopback ({@code 127.0.0.1}, {@code ::1}, {@code localhost}). Both listeners
- * present it with the fleet CA in the chain, so an agent can check the CA against its pin. Trust
- * on the way in is the fleet CA alone, with the revocation list checked at every handshake.
+ * bound address, and loopback ({@code 127.0.0.1}, {@code ::1}, {@code localhost}), issued by this
+ * controller's fleet CA (its intermediate when it joined the fleet). Both listeners present it
+ * with the chain up to the fleet root, so an agent can check the root against its pin. Trust on
+ * the way in is the fleet root alone (PKIX: a client presents its intermediate, as an agent
+ * another controller enrolled does), with the revocation list checked at every handshake.
  */
 public final class ServerIdentity {
     public static final Duration VALIDITY = Duration.ofDays(90);
@@ -57,8 +59,9 @@ public final class ServerIdentity {
                 new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "apim-fleet")
                         .addRDN(BCStyle.CN, "apim-fleet controller " + state.fleetId()).build(),
                 new GeneralNames(sans), VALIDITY, KeyPurpose.SERVER_AND_CLIENT_TLS, now);
-        String chain = Pem.write(certificate) + Pem.write(state.fleetCa().certificate());
-        RevocationCheckingTrustManager trust = RevocationCheckingTrustManager.trusting(state.fleetCa().certificate(), state.revocations());
+        // leaf, this controller's intermediate (when it joined), the root: an agent finds its pin among them
+        String chain = state.fleetCa().presentedChainPem(certificate) + Pem.write(state.fleetCa().root());
+        RevocationCheckingTrustManager trust = RevocationCheckingTrustManager.trusting(state.fleetCa().root(), state.revocations());
         return new ServerIdentity(certificate, chain, Pem.write(keys.getPrivate()), trust, names);
     }
 
@@ -71,7 +74,7 @@ public final class ServerIdentity {
         return names;
     }
 
-    /** Key and chain (leaf, then the fleet CA) for a Vert.x server. */
+    /** Key and chain (leaf, then the intermediate when there is one, then the fleet root) for a Vert.x server. */
     public KeyCertOptions keyCertOptions() {
         return new PemKeyCertOptions().addKeyValue(Buffer.buffer(keyPem)).addCertValue(Buffer.buffer(chainPem));
     }

@@ -79,9 +79,13 @@ public final class AgentRegistry {
 
     // ------------------------------------------------------------------ for Enrollment, under the state lock
 
-    Optional<Agent> findBySerial(String serial) {
+    /** The agent {@code certificate} was issued to: the same serial from the same issuer. */
+    Optional<Agent> findByCertificate(X509Certificate certificate) {
+        String serial = certificate.getSerialNumber().toString(16);
+        String issuer = certificate.getIssuerX500Principal().getName();
         return read().agents().stream()
-                .filter(a -> a.certificates().stream().anyMatch(c -> c.serial().equals(serial)))
+                .filter(a -> a.certificates().stream().anyMatch(c -> c.serial().equals(serial)
+                        && c.certificate().getIssuerX500Principal().getName().equals(issuer)))
                 .findFirst();
     }
 
@@ -119,7 +123,8 @@ public final class AgentRegistry {
 
     private static List<RevocationList.Revoked> revocations(Agent agent, Instant now, String reason) {
         return agent.certificates().stream()
-                .map(c -> new RevocationList.Revoked(c.serial(), agent.node(), now, reason, c.notAfter()))
+                .map(c -> new RevocationList.Revoked(c.serial(), agent.node(), now, reason, c.notAfter(),
+                        c.certificate().getIssuerX500Principal().getName()))
                 .toList();
     }
 

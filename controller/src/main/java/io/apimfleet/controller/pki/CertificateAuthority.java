@@ -30,7 +30,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * One of the controller's CAs (the fleet CA, EC P-256, for agent and admin identities; the product
- * CA, RSA 3072, for API-M certificates). It issues end-entity certificates only: the CA sets the
+ * CA, RSA 3072, for API-M certificates; the controller-peer CA). On the first controller each is a
+ * self-signed root; on a controller that joined ({@code fleet controller join}) each is an
+ * intermediate the first controller's root signed (path length 0), with that root as the end of
+ * its {@link #chain()}. It issues end-entity certificates (and, a root only, intermediates): the CA sets the
  * subject, SANs, key usage and validity it is given, never anything taken from a CSR. Every serial
  * is random (127 bits, positive) and recorded in the state's {@code ca/issued.json}, which keeps it
  * unique across both CAs (so a serial alone names a certificate of this state).
@@ -48,10 +51,18 @@ public final class CertificateAuthority {
     private final X509Certificate certificate;
     private final PrivateKey privateKey;
     private final SerialLedger ledger;
+    /** This CA's certificate, then its issuers' up to the root (the root alone for a root). */
+    private final java.util.List<X509Certificate> chain;
 
     CertificateAuthority(String name, X509Certificate certificate, PrivateKey privateKey, SerialLedger ledger) {
+        this(name, java.util.List.of(certificate), privateKey, ledger);
+    }
+
+    /** @param chain this CA's certificate first, then each issuer's, the root last */
+    CertificateAuthority(String name, java.util.List<X509Certificate> chain, PrivateKey privateKey, SerialLedger ledger) {
         this.name = name;
-        this.certificate = certificate;
+        this.chain = java.util.List.copyOf(chain);
+        this.certificate = this.chain.get(0);
         this.privateKey = privateKey;
         this.ledger = ledger;
     }
@@ -61,8 +72,36 @@ public final class CertificateAuthority {
         return name;
     }
 
+    /** The certificate this CA signs with (an intermediate on a joined controller, else the root). */
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** This CA's certificate, then its issuers' up to and including the root. */
+    public java.util.List<X509Certificate> chain() {
+        return chain;
+    }
+
+    /** The self-signed root at the end of {@link #chain()}: the trust anchor and the pin. */
+    public X509Certificate root() {
+        return chain.get(chain.size() - 1);
+    }
+
+    /** Whether this CA is an intermediate (a joined controller's), not a root. */
+    public boolean intermediate() {
+        return chain.size() > 1;
+    }
+
+    /**
+     * What a certificate this CA issued is presented with: the leaf, then this CA's chain without
+     * the root (the peer holds the root as its anchor), as PEM.
+     */
+    public String presentedChainPem(X509Certificate leaf) {
+        StringBuilder pem = new StringBuilder(Pem.write(leaf));
+        for (X509Certificate issuer : chain.subList(0, chain.size() - 1)) {
+            pem.append(Pem.write(issuer));
+        }
+        return pem.toString();
     }
 
     /** The CA's key: for this package (and tests) only; others sign through {@link #issue}. */
@@ -70,14 +109,14 @@ public final class CertificateAuthority {
         return privateKey;
     }
 
-    /** Hex SHA-256 of this CA's SubjectPublicKeyInfo: the pin agents give as {@code --ca-hash sha256:<hex>}. */
+    /** Hex SHA-256 of the root's SubjectPublicKeyInfo: the pin agents give as {@code --ca-hash sha256:<hex>}. */
     public String spkiSha256() {
-        return Fingerprints.spkiSha256(certificate);
+        return Fingerprints.spkiSha256(root());
     }
 
-    /** SHA-256 of this CA's certificate, {@code AB:CD:...} as keytool prints it. */
+    /** SHA-256 of the root's certificate, {@code AB:CD:...} as keytool prints it. */
     public String fingerprintSha256() {
-        return Fingerprints.sha256(certificate);
+        return Fingerprints.sha256(root());
     }
 
     public X500Name subject() {
@@ -115,6 +154,39 @@ public final class CertificateAuthority {
         }
         Instant until = notAfter;
         return ledger.issueUnique(name, serial -> sign(serial, subjectKey, subject, subjectAltNames, notBefore, until, purpose));
+    }
+
+    /**
+     * Signs an intermediate CA for a joining controller's key: CA=true with path length 0 (it
+     * issues end-entity certificates only), keyCertSign+cRLSign, valid as long as this CA. Only a
+     * root signs intermediates.
+     *
+     * @throws IllegalStateException when this CA is itself an intermediate
+     */
+    public X509Certificate issueIntermediate(PublicKey subjectKey, X500Name subject, Instant now) {
+        Objects.requireNonNull(subjectKey, "subjectKey");
+        Objects.requireNonNull(subject, "subject");
+        if (intermediate()) {
+            throw new IllegalStateException("the " + name + " CA here is an intermediate; only the controller holding the root signs intermediates");
+        }
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        if (!now.isBefore(notAfter)) {
+            throw new IllegalStateException("the " + name + " CA expired at " + notAfter + "; it can no longer issue");
+        }
+        return ledger.issueUnique(name, serial -> {
+            try {
+                JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject(), serial,
+                        Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, subjectKey)
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                        .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey))
+                        .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(utils));
+                return Pem.certificate(builder.build(signer(privateKey)).getEncoded());
+            } catch (java.io.IOException | java.security.NoSuchAlgorithmException | CertificateEncodingException e) {
+                throw new IllegalStateException("cannot issue the intermediate CA " + subject + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     private X509Certificate sign(BigInteger serial, PublicKey subjectKey, X500Name subject, GeneralNames sans,

@@ -10,11 +10,22 @@ public final class CertificateInventory {
     private CertificateInventory() {
     }
 
-    /** The controller's own certificates: both CAs and the admin client certificate. */
-    public static final CertificateSource CONTROLLER = (state, now) -> List.of(
-            CertificateRow.of(CertificateRow.CONTROLLER, "fleet-ca", state.fleetCa().certificate()),
-            CertificateRow.of(CertificateRow.CONTROLLER, "product-ca", state.productCa().certificate()),
-            CertificateRow.of(CertificateRow.CONTROLLER, "admin", state.adminCertificate()));
+    /**
+     * The controller's own certificates: both CAs' roots, on a controller that joined the fleet
+     * also its intermediates ({@code fleet-intermediate}, {@code product-intermediate}), and the
+     * admin client certificate.
+     */
+    public static final CertificateSource CONTROLLER = (state, now) -> {
+        List<CertificateRow> rows = new ArrayList<>();
+        for (CertificateAuthority ca : List.of(state.fleetCa(), state.productCa())) {
+            rows.add(CertificateRow.of(CertificateRow.CONTROLLER, ca.name() + "-ca", ca.root()));
+            if (ca.intermediate()) {
+                rows.add(CertificateRow.of(CertificateRow.CONTROLLER, ca.name() + "-intermediate", ca.certificate()));
+            }
+        }
+        rows.add(CertificateRow.of(CertificateRow.CONTROLLER, "admin", state.adminCertificate()));
+        return rows;
+    };
 
     /** Each enrolled agent's current (last issued) certificate. */
     public static final CertificateSource AGENTS = (state, now) -> state.agents().list().stream()

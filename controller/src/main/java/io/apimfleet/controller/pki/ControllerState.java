@@ -44,6 +44,10 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  *   ca/product-ca.crt .key product CA, RSA 3072, 10 years: API-M certificates
  *   ca/controller-peer-ca.crt .key  controller-peer CA, EC P-256, 10 years: controllers' certificates
  *                          on the event bus between controllers (never an agent's or the admin's)
+ *   ca/fleet-intermediate.crt .key, ca/product-intermediate.crt .key, ca/controller-peer-intermediate.crt .key
+ *                          on a controller that joined ({@link #createJoined}) instead of the roots' keys:
+ *                          its own intermediates, signed by the first controller's roots (whose
+ *                          certificates alone are in the *-ca.crt files)
  *   ca/issued.json         every serial each CA has signed (keeps them unique)
  *   admin/admin.crt .key   the CLI's client certificate (CN=fleet-admin, clientAuth, 2 years)
  *   admin/ca.crt           the fleet CA, for the CLI to trust the controller
@@ -94,11 +98,64 @@ public final class ControllerState {
         this.dir = dir;
         this.config = config;
         this.secrets = secrets;
-        this.fleetCa = new CertificateAuthority("fleet", fleet.certificate(), fleet.key(), ledger);
-        this.productCa = new CertificateAuthority("product", product.certificate(), product.key(), ledger);
+        this.fleetCa = new CertificateAuthority("fleet", fleet.chain(), fleet.key(), ledger);
+        this.productCa = new CertificateAuthority("product", product.chain(), product.key(), ledger);
     }
 
-    private record CertKey(X509Certificate certificate, PrivateKey key) {
+    /** A CA's certificate chain (its own first, the root last) and its key. */
+    private record CertKey(List<X509Certificate> chain, PrivateKey key) {
+        CertKey(X509Certificate certificate, PrivateKey key) {
+            this(List.of(certificate), key);
+        }
+
+        X509Certificate certificate() {
+            return chain.get(0);
+        }
+    }
+
+    /**
+     * What a controller that joins brings to its new state directory, all of it already in memory
+     * (nothing is written before everything has arrived): each CA's intermediate chain and key,
+     * the cluster secrets, and the certificates it issued itself while joining.
+     *
+     * @param fleet   the fleet intermediate: chain (intermediate, root) and its key
+     * @param masterKey the cluster's master key (opens the sealed files)
+     * @param sealedFiles the cluster's sealed secret store and product keys, by path relative to the state
+     * @param issued  certificates this controller's intermediates issued while joining (for {@code ca/issued.json})
+     */
+    public record Joined(String fleetId, String advertise, IntermediateCa fleet, IntermediateCa product, IntermediateCa peer,
+                         byte[] masterKey, Map<String, byte[]> sealedFiles, List<X509Certificate> issued) {
+        public Joined {
+            sealedFiles = Map.copyOf(sealedFiles);
+            issued = List.copyOf(issued);
+        }
+
+        /** Never the keys. */
+        @Override
+        public String toString() {
+            return "Joined[fleet " + fleetId + ", " + sealedFiles.size() + " sealed files]";
+        }
+    }
+
+    /** An intermediate CA of a joined controller: its chain (its certificate, the root last) and its key. */
+    public record IntermediateCa(List<X509Certificate> chain, PrivateKey key) {
+        public IntermediateCa {
+            chain = List.copyOf(chain);
+            if (chain.size() != 2) {
+                throw new IllegalArgumentException("an intermediate CA's chain is the intermediate and its root, not " + chain.size() + " certificates");
+            }
+        }
+
+        /** The CA as it signs while joining (its serials are recorded when the state is written). */
+        public CertificateAuthority authority(String name) {
+            return new CertificateAuthority(name, chain, key, (ca, sign) -> sign.apply(CertificateAuthority.randomSerial()));
+        }
+
+        /** Never the key. */
+        @Override
+        public String toString() {
+            return "IntermediateCa[" + chain.get(0).getSubjectX500Principal().getName() + "]";
+        }
     }
 
     // ------------------------------------------------------------------ creating and opening
@@ -118,31 +175,48 @@ public final class ControllerState {
      */
     public static ControllerState init(Path dir, String advertise, Instant now) {
         String where = advertise == null ? defaultHost() + ":" + DEFAULT_PORT : checkAdvertise(advertise);
+        return inEmptyDirectory(dir, "fleet init", root -> create(root, where, now));
+    }
+
+    /**
+     * Creates the state of a controller that joined a fleet ({@code fleet controller join}) in
+     * {@code dir} (absent, or an empty directory): the three roots' certificates without their
+     * keys, this controller's three intermediates with theirs, the cluster's master key and sealed
+     * files, and an admin certificate from its own fleet intermediate. Refuses, changing nothing,
+     * when {@code dir} holds anything.
+     */
+    public static ControllerState createJoined(Path dir, Joined joined, Instant now) {
+        checkAdvertise(joined.advertise());
+        return inEmptyDirectory(dir, "fleet controller join", root -> writeJoined(root, joined, now));
+    }
+
+    /** Runs {@code create} in {@code dir} made or found empty (and locked); on failure removes what it wrote. */
+    private static ControllerState inEmptyDirectory(Path dir, String command, java.util.function.Function<Path, ControllerState> create) {
         Path root = dir.toAbsolutePath().normalize();
         boolean created = !Files.exists(root);
         if (!created) {
-            refuseUnlessEmptyDirectory(root, dir);
+            refuseUnlessEmptyDirectory(root, dir, command);
         }
         SecureFiles.createDirectories(root);
         Path lock = root.resolve("lock");
         try {
             Files.createFile(lock, SecureFiles.attributes(SecureFiles.PRIVATE));
         } catch (FileAlreadyExistsException e) {
-            throw new ControllerStateException(dir + " already holds a controller state (or another fleet init is running there); it was left untouched");
+            throw new ControllerStateException(dir + " already holds a controller state (or another " + command + " is running there); it was left untouched");
         } catch (IOException e) {
             throw new ControllerStateException("cannot create the state in " + dir + ": " + e.getMessage(), e);
         }
         try {
             if (entries(root).size() != 1) {
                 Files.delete(lock);
-                throw new ControllerStateException(dir + " is not empty; fleet init never overwrites: give a new or empty directory");
+                throw new ControllerStateException(dir + " is not empty; " + command + " never overwrites: give a new or empty directory");
             }
         } catch (IOException e) {
             throw new ControllerStateException("cannot create the state in " + dir + ": " + e.getMessage(), e);
         }
         try {
             Files.setPosixFilePermissions(root, SecureFiles.DIRECTORY);
-            return create(root, where, now);
+            return create.apply(root);
         } catch (RuntimeException | IOException | Error e) {
             cleanUp(root, created);
             if (e instanceof RuntimeException runtime) {
@@ -208,6 +282,101 @@ public final class ControllerState {
         return state;
     }
 
+    private static ControllerState writeJoined(Path root, Joined joined, Instant now) {
+        SecureFiles.createDirectories(root.resolve("ca"));
+        SecureFiles.createDirectories(root.resolve("admin"));
+        SecureFiles.createDirectories(root.resolve("journal"));
+        List<IssuedEntry> issued = new ArrayList<>();
+        writeIntermediate(root, joined.fleet(), FLEET_CA_CRT, FLEET_INTERMEDIATE_CRT, FLEET_INTERMEDIATE_KEY);
+        writeIntermediate(root, joined.product(), PRODUCT_CA_CRT, PRODUCT_INTERMEDIATE_CRT, PRODUCT_INTERMEDIATE_KEY);
+        writeIntermediate(root, joined.peer(), PEER_CA_CRT, PEER_INTERMEDIATE_CRT, PEER_INTERMEDIATE_KEY);
+        for (Map.Entry<String, byte[]> file : joined.sealedFiles().entrySet()) {
+            Path target = root.resolve(file.getKey()).normalize();
+            if (!target.startsWith(root) || target.equals(root.resolve(MASTER_KEY))) {
+                throw new ControllerStateException("the cluster secrets name a file outside the state: " + file.getKey());
+            }
+            SecureFiles.createDirectories(target.getParent());
+            SecureFiles.writePrivate(target, file.getValue());
+        }
+        SecureFiles.writePrivate(root.resolve(MASTER_KEY), joined.masterKey());
+        SecretBox box = new SecretBox(joined.masterKey());
+        for (X509Certificate certificate : joined.issued()) {
+            issued.add(issuedEntry(certificate, now));
+        }
+        StateJson.write(root.resolve(ISSUED), new IssuedFile(1, issued));
+
+        Config config = new Config(1, joined.advertise(), now, joined.fleetId());
+        ControllerState state = new ControllerState(root, config, new CertKey(joined.fleet().chain(), joined.fleet().key()),
+                new CertKey(joined.product().chain(), joined.product().key()), box);
+        state.locked(() -> {
+            KeyPair adminKeys = Keys.ecP256();
+            X509Certificate admin = state.fleetCa.issue(adminKeys.getPublic(), new X500Name("CN=" + ADMIN_CN),
+                    null, ADMIN_VALIDITY, KeyPurpose.CLIENT_TLS, now);
+            SecureFiles.writePrivate(root.resolve(ADMIN_CRT), state.fleetCa.presentedChainPem(admin).getBytes(StandardCharsets.US_ASCII));
+            writePrivatePem(root.resolve(ADMIN_KEY), adminKeys.getPrivate());
+            writePrivatePem(root.resolve(ADMIN_CA_CRT), state.fleetCa.root());
+            JoinTokens.writeEmpty(root.resolve(TOKENS));
+            AgentRegistry.writeEmpty(root.resolve(AGENTS));
+            RevocationList.writeEmpty(root.resolve(REVOKED));
+            StateJson.write(root.resolve(CONFIG), config);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("advertise", joined.advertise());
+            fields.put("fleetCaSha256", state.fleetCa.fingerprintSha256());
+            fields.put("fleetIntermediateSha256", Fingerprints.sha256(state.fleetCa.certificate()));
+            fields.put("productIntermediateSha256", Fingerprints.sha256(joined.product().chain().get(0)));
+            fields.put("peerIntermediateSha256", Fingerprints.sha256(joined.peer().chain().get(0)));
+            fields.put("sealedFiles", List.copyOf(new java.util.TreeSet<>(joined.sealedFiles().keySet())));
+            fields.put("adminSerial", admin.getSerialNumber().toString(16));
+            state.record("state.joined", fields);
+            return null;
+        });
+        return state;
+    }
+
+    private static void writeIntermediate(Path root, IntermediateCa ca, String rootFile, String certificateFile, String keyFile) {
+        writePrivatePem(root.resolve(keyFile), ca.key());   // the key first: a certificate without its key reads as damaged
+        writePrivatePem(root.resolve(certificateFile), ca.chain().get(0));
+        writePrivatePem(root.resolve(rootFile), ca.chain().get(1));
+    }
+
+    private static IssuedEntry issuedEntry(X509Certificate certificate, Instant now) {
+        return new IssuedEntry(certificate.getIssuerX500Principal().getName(), certificate.getSerialNumber().toString(16),
+                certificate.getSubjectX500Principal().getName(), certificate.getNotAfter().toInstant(), now);
+    }
+
+    /**
+     * The cluster secrets every controller needs, as a joining controller receives them (over the
+     * controller-peer mutual TLS channel only): the master key and, by path relative to the state,
+     * every file it opens: the secret store and each cluster's sealed primary key (with its public
+     * certificate). Never logged.
+     */
+    public ClusterSecrets clusterSecrets() {
+        return locked(() -> {
+            Map<String, byte[]> files = new java.util.TreeMap<>();
+            for (String top : List.of("secrets", "product")) {
+                Path base = dir.resolve(top);
+                if (!Files.isDirectory(base)) {
+                    continue;
+                }
+                try (Stream<Path> walk = Files.walk(base)) {
+                    for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                        String name = file.getFileName().toString();
+                        if (top.equals("secrets") || name.equals("primary.key.sealed") || name.equals("primary.crt")) {
+                            files.put(dir.relativize(file).toString(), Files.readAllBytes(file));
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new ControllerStateException("cannot read the cluster secrets under " + base + ": " + e.getMessage(), e);
+                }
+            }
+            try {
+                return new ClusterSecrets(Files.readAllBytes(dir.resolve(MASTER_KEY)), files);
+            } catch (IOException e) {
+                throw new ControllerStateException("cannot read the master key: " + e.getMessage(), e);
+            }
+        });
+    }
+
     /**
      * Opens an initialised state.
      *
@@ -226,12 +395,25 @@ public final class ControllerState {
             throw new ControllerStateException(root.resolve(CONFIG) + " is not a version 1 controller configuration");
         }
         try {
-            CertKey fleet = new CertKey(Pem.readCertificate(root.resolve(FLEET_CA_CRT)), Pem.readPrivateKey(root.resolve(FLEET_CA_KEY)));
-            CertKey product = new CertKey(Pem.readCertificate(root.resolve(PRODUCT_CA_CRT)), Pem.readPrivateKey(root.resolve(PRODUCT_CA_KEY)));
+            CertKey fleet = readCa(root, FLEET_CA_CRT, FLEET_CA_KEY, FLEET_INTERMEDIATE_CRT, FLEET_INTERMEDIATE_KEY);
+            CertKey product = readCa(root, PRODUCT_CA_CRT, PRODUCT_CA_KEY, PRODUCT_INTERMEDIATE_CRT, PRODUCT_INTERMEDIATE_KEY);
             return new ControllerState(root, config, fleet, product, SecretBox.load(root.resolve(MASTER_KEY)));
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new ControllerStateException("the controller state in " + dir + " is damaged: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A CA as the state holds it: the root with its key (the first controller), or this
+     * controller's intermediate with its key and the root's certificate alone (a joined one).
+     */
+    private static CertKey readCa(Path root, String rootCrt, String rootKey, String intermediateCrt, String intermediateKey) {
+        X509Certificate rootCertificate = Pem.readCertificate(root.resolve(rootCrt));
+        if (Files.exists(root.resolve(rootKey))) {
+            return new CertKey(rootCertificate, Pem.readPrivateKey(root.resolve(rootKey)));
+        }
+        return new CertKey(List.of(Pem.readCertificate(root.resolve(intermediateCrt)), rootCertificate),
+                Pem.readPrivateKey(root.resolve(intermediateKey)));
     }
 
     // ------------------------------------------------------------------ what it holds
@@ -262,12 +444,12 @@ public final class ControllerState {
                     IssuedLedger.record(dir.resolve(ISSUED), entry);
                 }
                 try {
-                    return new CertKey(Pem.readCertificate(dir.resolve(PEER_CA_CRT)), Pem.readPrivateKey(dir.resolve(PEER_CA_KEY)));
+                    return readCa(dir, PEER_CA_CRT, PEER_CA_KEY, PEER_INTERMEDIATE_CRT, PEER_INTERMEDIATE_KEY);
                 } catch (UncheckedIOException | IllegalArgumentException e) {
                     throw new ControllerStateException("the controller-peer CA in " + dir + " is damaged: " + e.getMessage(), e);
                 }
             });
-            peerCa = new CertificateAuthority(PEER_CA_NAME, read.certificate(), read.key(), ledger);
+            peerCa = new CertificateAuthority(PEER_CA_NAME, read.chain(), read.key(), ledger);
         }
         return peerCa;
     }
@@ -305,7 +487,7 @@ public final class ControllerState {
 
     /** The revoked serials as they are now on disk, re-read whenever revoked.json changes. */
     public RevocationList revocations() {
-        return RevocationList.watching(dir.resolve(REVOKED));
+        return RevocationList.watching(dir.resolve(REVOKED), fleetCa.root().getSubjectX500Principal().getName());
     }
 
     public Enrollment enrollment() {
@@ -327,6 +509,11 @@ public final class ControllerState {
 
     TokenClaims claims() {
         return claims;
+    }
+
+    /** Controllers joining the fleet ({@code fleet controller join}): intermediates signed by this state's roots. */
+    public ControllerAdmission admission() {
+        return new ControllerAdmission(this);
     }
 
     // ------------------------------------------------------------------ leadership epoch
@@ -481,6 +668,12 @@ public final class ControllerState {
     static final String PEER_CA_CRT = "ca/controller-peer-ca.crt";
     static final String PEER_CA_KEY = "ca/controller-peer-ca.key";
     static final String PEER_CA_NAME = "controller-peer";
+    static final String FLEET_INTERMEDIATE_CRT = "ca/fleet-intermediate.crt";
+    static final String FLEET_INTERMEDIATE_KEY = "ca/fleet-intermediate.key";
+    static final String PRODUCT_INTERMEDIATE_CRT = "ca/product-intermediate.crt";
+    static final String PRODUCT_INTERMEDIATE_KEY = "ca/product-intermediate.key";
+    static final String PEER_INTERMEDIATE_CRT = "ca/controller-peer-intermediate.crt";
+    static final String PEER_INTERMEDIATE_KEY = "ca/controller-peer-intermediate.key";
     static final String ISSUED = "ca/issued.json";
     static final String ADMIN_CRT = "admin/admin.crt";
     static final String ADMIN_KEY = "admin/admin.key";
@@ -561,13 +754,13 @@ public final class ControllerState {
         return bytes;
     }
 
-    private static void refuseUnlessEmptyDirectory(Path root, Path given) {
+    private static void refuseUnlessEmptyDirectory(Path root, Path given, String command) {
         if (!Files.isDirectory(root)) {
-            throw new ControllerStateException(given + " exists and is not a directory; fleet init never overwrites");
+            throw new ControllerStateException(given + " exists and is not a directory; " + command + " never overwrites");
         }
         if (!entries(root).isEmpty()) {
             String what = Files.exists(root.resolve(CONFIG)) ? " already holds a controller state" : " is not empty";
-            throw new ControllerStateException(given + what + "; fleet init never overwrites: give a new or empty directory");
+            throw new ControllerStateException(given + what + "; " + command + " never overwrites: give a new or empty directory");
         }
     }
 

@@ -189,11 +189,21 @@ public final class Enrollment {
      * @throws EnrollmentRefused with the reason; nothing was issued
      */
     public EnrollResult renew(X509Certificate current, String csrPem, Instant now) {
+        return renew(List.of(current), csrPem, now);
+    }
+
+    /**
+     * {@link #renew(X509Certificate, String, Instant)} with the chain the agent presented (its
+     * certificate first, then the intermediate that issued it when another controller of the
+     * fleet enrolled it).
+     */
+    public EnrollResult renew(List<X509Certificate> chain, String csrPem, Instant now) {
+        X509Certificate current = chain.get(0);
         String node = commonName(X500Name.getInstance(current.getSubjectX500Principal().getEncoded()));
         String serial = current.getSerialNumber().toString(16);
         try {
             return state.locked(() -> {
-                checkCurrent(current, node, serial, now);
+                checkCurrent(chain, node, serial, now);
                 PublicKey key = checkedKey(csrPem, node);
                 X509Certificate certificate = issue(node, key, now);
                 state.agents().add(node, certificate, "renew", now);
@@ -215,16 +225,11 @@ public final class Enrollment {
         return notBefore.plus(life.multipliedBy(2).dividedBy(3));
     }
 
-    private void checkCurrent(X509Certificate current, String node, String serial, Instant now) {
-        X509Certificate ca = state.fleetCa().certificate();
-        try {
-            if (!current.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-                throw new GeneralSecurityException("other issuer");
-            }
-            current.verify(ca.getPublicKey());
-        } catch (GeneralSecurityException e) {
+    private void checkCurrent(List<X509Certificate> chain, String node, String serial, Instant now) {
+        X509Certificate current = chain.get(0);
+        if (!CertificateChains.leadsTo(state.fleetCa().root(), chain)) {
             throw new EnrollmentRefused(EnrollmentRefused.Reason.CERTIFICATE_UNKNOWN, node,
-                    "the certificate was not issued by this controller's fleet CA; join with a token instead");
+                    "the certificate was not issued under this fleet's CA; join with a token instead");
         }
         if (now.isBefore(current.getNotBefore().toInstant()) || now.isAfter(current.getNotAfter().toInstant())) {
             throw new EnrollmentRefused(EnrollmentRefused.Reason.CERTIFICATE_EXPIRED, node,
@@ -234,7 +239,7 @@ public final class Enrollment {
             throw new EnrollmentRefused(EnrollmentRefused.Reason.CERTIFICATE_REVOKED, node,
                     "the certificate " + serial + " was revoked; this node must join again with a new token");
         }
-        AgentRegistry.Agent agent = state.agents().findBySerial(serial).orElseThrow(() ->
+        AgentRegistry.Agent agent = state.agents().findByCertificate(current).orElseThrow(() ->
                 new EnrollmentRefused(EnrollmentRefused.Reason.CERTIFICATE_UNKNOWN, node,
                         "the certificate " + serial + " does not belong to an enrolled agent; join with a token instead"));
         if (!agent.node().equals(node)) {
@@ -344,7 +349,8 @@ public final class Enrollment {
     }
 
     private EnrollResult result(String node, X509Certificate certificate) {
+        // the certificate with the intermediate that issued it (on a controller that joined), the root apart: the agent's pin
         return new EnrollResult(node, certificate.getSerialNumber().toString(16), certificate.getNotAfter().toInstant(),
-                Pem.write(certificate), Pem.write(state.fleetCa().certificate()));
+                state.fleetCa().presentedChainPem(certificate), Pem.write(state.fleetCa().root()));
     }
 }

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class JoinTokens {
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+    static final String CONTROLLER_PURPOSE = "controller";
+    /** The name a controller token stands under in listings (a reserved name: no agent has it). */
+    public static final String CONTROLLER_NODE = "fleet-controller";
     public static final Duration MAX_TTL = Duration.ofHours(24);
     static final int ID_LENGTH = 6;
     static final int SECRET_LENGTH = 24;
@@ -53,7 +56,20 @@ public final class JoinTokens {
     public record TokenInfo(String id, String node, Instant created, Instant expires, Instant usedAt, Instant revokedAt, Status status) {
     }
 
-    record Entry(String id, String node, String sha256, Instant created, Instant expires, Instant usedAt, Instant revokedAt) {
+    /**
+     * @param purpose null for an agent's token; {@value #CONTROLLER_PURPOSE} for a controller's
+     *                ({@code fleet controller token create}), which only {@code fleet controller join} takes
+     */
+    record Entry(String id, String node, String sha256, Instant created, Instant expires, Instant usedAt, Instant revokedAt,
+                 String purpose) {
+        Entry(String id, String node, String sha256, Instant created, Instant expires, Instant usedAt, Instant revokedAt) {
+            this(id, node, sha256, created, expires, usedAt, revokedAt, null);
+        }
+
+        boolean forController() {
+            return CONTROLLER_PURPOSE.equals(purpose);
+        }
+
         Status status(Instant now) {
             if (revokedAt != null) {
                 return Status.REVOKED;
@@ -93,6 +109,19 @@ public final class JoinTokens {
      */
     public IssuedToken create(String node, Duration ttl, Instant now) {
         NodeNames.check(node);
+        return make(node, null, ttl, now);
+    }
+
+    /**
+     * Makes a one-time controller token valid for {@code ttl} (null: 15 minutes; at most 24 hours):
+     * only {@code fleet controller join} takes it (an agent's join refuses it, and a controller's
+     * join refuses an agent's token). Stored, like agents' tokens, as its SHA-256 only.
+     */
+    public IssuedToken createForController(Duration ttl, Instant now) {
+        return make(CONTROLLER_NODE, CONTROLLER_PURPOSE, ttl, now);
+    }
+
+    private IssuedToken make(String node, String purpose, Duration ttl, Instant now) {
         Duration life = checkTtl(ttl == null ? DEFAULT_TTL : ttl);
         return state.locked(() -> {
             LoggedList<Entry, TokenFile> tokens = entries();
@@ -101,8 +130,8 @@ public final class JoinTokens {
                 id = random(ID_LENGTH);
             } while (tokens.get(id).isPresent());
             String token = id + "." + random(SECRET_LENGTH);
-            tokens.put(new Entry(id, node, hash(token), now, now.plus(life), null, null));
-            state.record("token.created", fields("tokenId", id, "node", node, "expires", now.plus(life).toString()));
+            tokens.put(new Entry(id, node, hash(token), now, now.plus(life), null, null, purpose));
+            state.record("token.created", fields("tokenId", id, "node", node, "purpose", purpose, "expires", now.plus(life).toString()));
             return new IssuedToken(id, node, token, now.plus(life));
         });
     }
@@ -160,7 +189,7 @@ public final class JoinTokens {
             Entry entry = tokens.get(id).orElseThrow(() ->
                     new IllegalArgumentException("no join token with id '" + id + "' (fleet token list shows them)"));
             if (entry.revokedAt() == null) {
-                tokens.put(new Entry(entry.id(), entry.node(), entry.sha256(), entry.created(), entry.expires(), entry.usedAt(), now));
+                tokens.put(new Entry(entry.id(), entry.node(), entry.sha256(), entry.created(), entry.expires(), entry.usedAt(), now, entry.purpose()));
                 state.record("token.revoked", fields("tokenId", id, "node", entry.node()));
             }
             return entry.info(now);
@@ -171,6 +200,15 @@ public final class JoinTokens {
     public String joinCommand(IssuedToken token) {
         return "fleet-agent join --controller https://" + state.advertise() + " --node " + token.node() + " --token " + token.token()
                 + " --ca-hash sha256:" + state.fleetCa().spkiSha256();
+    }
+
+    /**
+     * {@code fleet controller join --controller https://<advertise> --token <token> --ca-hash sha256:<hex> --state DIR
+     * --advertise HOST:PORT --cluster-bind ADDR}: what to run on the new controller's host (the last three are that host's).
+     */
+    public String controllerJoinCommand(IssuedToken token) {
+        return "fleet controller join --controller https://" + state.advertise() + " --token " + token.token()
+                + " --ca-hash sha256:" + state.fleetCa().spkiSha256() + " --state DIR --advertise HOST:PORT --cluster-bind ADDR";
     }
 
     /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 1h30m} (the spec's duration form): positive and at most 24h. */
@@ -201,24 +239,36 @@ public final class JoinTokens {
 
     // ------------------------------------------------------------------ for Enrollment, under the state lock
 
-    /** The token's entry when it may be used now; otherwise the refusal. */
+    /** An agent's token's entry when it may be used now; otherwise the refusal (a controller token is unknown here). */
     Entry check(String token, Instant now) {
+        return check(token, false, now);
+    }
+
+    /**
+     * The token's entry when it may be used now for what {@code controller} says (a controller's
+     * join, or an agent's); otherwise the refusal. A token of the other purpose is refused as
+     * unknown, saying nothing of it.
+     */
+    Entry check(String token, boolean controller, Instant now) {
         if (token == null || token.length() > 71 || !SHAPE.matcher(token).matches()) {
             throw new EnrollmentRefused(EnrollmentRefused.Reason.MALFORMED,
                     "the join token is malformed: expected <id>.<secret> exactly as fleet token create printed it");
         }
         String id = token.substring(0, ID_LENGTH);
+        String make = controller ? "fleet controller token create" : "fleet token create";
         Entry entry = entries().get(id)
+                .filter(e -> e.forController() == controller)
                 .filter(e -> MessageDigest.isEqual(HexFormat.of().parseHex(e.sha256()), Crypto.sha256(token.getBytes(StandardCharsets.US_ASCII))))
                 .orElseThrow(() -> new EnrollmentRefused(EnrollmentRefused.Reason.UNKNOWN,
-                        "the join token is not known to this controller; check --controller, or make one with fleet token create"));
+                        "the join token is not known to this controller; check --controller, or make one with " + make));
+        String remake = controller ? make : make + " --node " + entry.node();
         switch (entry.status(now)) {
             case REVOKED -> throw new EnrollmentRefused(EnrollmentRefused.Reason.REVOKED, entry.node(),
-                    "the join token " + id + " was revoked; make a new one with fleet token create --node " + entry.node());
+                    "the join token " + id + " was revoked; make a new one with " + remake);
             case USED -> throw new EnrollmentRefused(EnrollmentRefused.Reason.USED, entry.node(),
-                    "the join token " + id + " was already used at " + entry.usedAt() + "; tokens are single-use: make a new one with fleet token create --node " + entry.node());
+                    "the join token " + id + " was already used at " + entry.usedAt() + "; tokens are single-use: make a new one with " + remake);
             case EXPIRED -> throw new EnrollmentRefused(EnrollmentRefused.Reason.EXPIRED, entry.node(),
-                    "the join token " + id + " expired at " + entry.expires() + "; make a new one with fleet token create --node " + entry.node());
+                    "the join token " + id + " expired at " + entry.expires() + "; make a new one with " + remake);
             default -> {
                 return entry;
             }
@@ -232,7 +282,7 @@ public final class JoinTokens {
             throw new EnrollmentRefused(current.revokedAt() != null ? EnrollmentRefused.Reason.REVOKED : EnrollmentRefused.Reason.USED,
                     current.node(), "the join token " + current.id() + " can no longer be used");
         }
-        entries().put(new Entry(current.id(), current.node(), current.sha256(), current.created(), current.expires(), now, null));
+        entries().put(new Entry(current.id(), current.node(), current.sha256(), current.created(), current.expires(), now, null, current.purpose()));
     }
 
     static void writeEmpty(Path file) {

@@ -31,6 +31,17 @@ public final class Keys {
         }
     }
 
+    /** A PKCS#10 request for {@code keys} (SHA256withECDSA or SHA256withRSA), as PEM: the key's proof of possession. */
+    public static String csr(KeyPair keys, org.bouncycastle.asn1.x500.X500Name subject) {
+        String algorithm = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        try {
+            var signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm).build(keys.getPrivate());
+            return Pem.write(new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic()).build(signer));
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign a certificate request with " + algorithm + ": " + e.getMessage(), e);
+        }
+    }
+
     private static KeyPair ec(String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

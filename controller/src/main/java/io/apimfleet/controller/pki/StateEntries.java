@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * The entries of a state that the controllers of one cluster share, each as a key and its JSON:
  * join tokens by id (hash, node, times, used and revoked markers: never a token's value),
- * enrolled agents by node (public certificates only) and revocations by serial.
+ * enrolled agents by node (public certificates only) and revocations by issuer and serial.
  *
  * <p>{@link #join} merges two versions of one entry so that the order they meet in does not
  * matter (commutative, associative, idempotent): every member ends with the same entry, and a
@@ -52,7 +52,7 @@ public final class StateEntries {
     public Map<String, String> all(Kind kind) {
         Map<String, String> all = new LinkedHashMap<>();
         switch (kind) {
-            case REVOCATIONS -> RevocationList.read(state.file(ControllerState.REVOKED)).revoked().forEach(r -> all.put(r.serial(), json(r)));
+            case REVOCATIONS -> RevocationList.read(state.file(ControllerState.REVOKED)).revoked().forEach(r -> all.put(r.key(defaultIssuer()), json(r)));
             case AGENTS -> state.agents().entries().read().forEach(a -> all.put(a.node(), json(a)));
             case TOKENS -> state.tokens().entries().read().forEach(t -> all.put(t.id(), json(t)));
         }
@@ -120,12 +120,12 @@ public final class StateEntries {
 
     private int mergeRevocations(Map<String, String> entries) {
         Path file = state.file(ControllerState.REVOKED);
-        Set<String> known = RevocationList.read(file).revoked().stream().map(RevocationList.Revoked::serial).collect(Collectors.toSet());
+        Set<String> known = revokedKeys();
         List<RevocationList.Revoked> more = new ArrayList<>();
-        entries.forEach((serial, json) -> {
-            if (!known.contains(serial)) {
+        entries.forEach((key, json) -> {
+            if (!known.contains(key)) {
                 RevocationList.Revoked revoked = parseOrNull(json, RevocationList.Revoked.class);
-                if (revoked != null && revoked.serial().equals(serial)) {
+                if (revoked != null && revoked.key(defaultIssuer()).equals(key)) {
                     more.add(revoked);
                 }
             }
@@ -139,10 +139,10 @@ public final class StateEntries {
 
     /** Drops every agent whose newest certificate is revoked (removed on another controller). */
     private int dropRevokedAgents() {
-        Set<String> revoked = revokedSerials();
+        Set<String> revoked = revokedKeys();
         LoggedList<AgentRegistry.Agent, ?> agents = state.agents().entries();
         List<AgentRegistry.Agent> all = agents.read();
-        List<AgentRegistry.Agent> kept = all.stream().filter(a -> !revoked.contains(a.latest().serial())).toList();
+        List<AgentRegistry.Agent> kept = all.stream().filter(a -> !revoked.contains(RevocationList.key(a.latest().certificate()))).toList();
         if (kept.size() != all.size()) {
             agents.rewrite(kept);
         }
@@ -150,13 +150,13 @@ public final class StateEntries {
     }
 
     private int mergeAgents(Map<String, String> entries) {
-        Set<String> revoked = revokedSerials();
+        Set<String> revoked = revokedKeys();
         LoggedList<AgentRegistry.Agent, ?> agents = state.agents().entries();
         int changed = 0;
         for (Map.Entry<String, String> entry : entries.entrySet()) {
             AgentRegistry.Agent remote = parseOrNull(entry.getValue(), AgentRegistry.Agent.class);
             if (remote == null || !remote.node().equals(entry.getKey()) || remote.certificates().isEmpty()
-                    || revoked.contains(remote.latest().serial())) {
+                    || revoked.contains(RevocationList.key(remote.latest().certificate()))) {
                 continue;
             }
             AgentRegistry.Agent local = agents.get(remote.node()).orElse(null);
@@ -186,9 +186,16 @@ public final class StateEntries {
         return changed;
     }
 
-    private Set<String> revokedSerials() {
+    /** Revocations are named by issuer and serial ({@link RevocationList#key}): serials are unique per issuing CA only. */
+    private Set<String> revokedKeys() {
+        String issuer = defaultIssuer();
         return RevocationList.read(state.file(ControllerState.REVOKED)).revoked().stream()
-                .map(RevocationList.Revoked::serial).collect(Collectors.toSet());
+                .map(r -> r.key(issuer)).collect(Collectors.toSet());
+    }
+
+    /** The issuer of revocations written before they named one: the fleet root. */
+    private String defaultIssuer() {
+        return state.fleetCa().root().getSubjectX500Principal().getName();
     }
 
     // ------------------------------------------------------------------ JSON

@@ -40,7 +40,7 @@ final class TrustRecipe {
     static void apply(ClusterSpec spec, Node node, TrustMaterial material, Steps steps) {
         steps.keystore(new KeystoreKey(SECURITY + PRIMARY_STORE, password(Store.PRIMARY_KEYSTORE), SHIPPED_PASSWORDS,
                 PRIMARY_ALIAS, SecretRef.of(TrustMaterial.PRIMARY_KEY_SECRET),
-                List.of(pem(material.primaryCertificate()), pem(material.productCa())), true));
+                material.primaryChain().stream().map(TrustRecipe::pem).toList(), true));
         steps.keystore(new KeystoreKey(SECURITY + TLS_STORE, password(Store.TLS_KEYSTORE), List.of(), node.host(),
                 SecretRef.host(TrustMaterial.TLS_KEY_HOST_SECRET), material.tlsChain().stream().map(TrustRecipe::pem).toList(), true));
         Map<String, String> trusted = new LinkedHashMap<>();

@@ -102,8 +102,8 @@ final class ClusterRender {
             Recipes.NodeBundle rendered;
             try {
                 if (node.role() == Role.LOAD_BALANCER) {
-                    X509Certificate ca = state.productCa().certificate();
-                    List<X509Certificate> chain = List.of(keys.tlsCertificate(node.name()).orElseThrow(), ca);
+                    X509Certificate ca = state.productCa().root();
+                    List<X509Certificate> chain = keys.tlsChain(node.name());
                     balancer = drained -> LoadBalancerRecipe.bundle(spec, revision, new LoadBalancerMaterial(ca, chain, drained)).bundle();
                     rendered = LoadBalancerRecipe.bundle(spec, revision, new LoadBalancerMaterial(ca, chain));
                 } else {

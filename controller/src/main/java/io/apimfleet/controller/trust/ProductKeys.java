@@ -132,7 +132,7 @@ public final class ProductKeys {
         Node node = node(nodeName);
         X509Certificate certificate = state.productCa().issue(key, new X500Name("CN=" + node.host()),
                 ProductNames.generalNames(ProductNames.tls(spec, node)), TLS_VALIDITY, KeyPurpose.SERVER_AND_CLIENT_TLS);
-        Pem.writeFile(dir.resolve("tls").resolve(node.name() + ".crt"), certificate);
+        writeChain(dir.resolve("tls").resolve(node.name() + ".crt"), certificate);
         state.record("product.tls.issued", Map.of("cluster", spec.cluster(), "node", node.name(),
                 "serial", certificate.getSerialNumber().toString(16)));
         return certificate;
@@ -169,8 +169,34 @@ public final class ProductKeys {
                 tlsCertificate(peer.name()).ifPresent(c -> peers.put(peer.name(), c));
             }
         }
-        CertificateAuthority ca = state.productCa();
-        return new TrustMaterial(ca.certificate(), primaryCertificate(), List.of(tls, ca.certificate()), peers);
+        X509Certificate primary = primaryCertificate();
+        return new TrustMaterial(state.productCa().root(), primary, tlsChain(nodeName),
+                peers, issuers(dir.resolve("primary.crt")));
+    }
+
+    /**
+     * A node's TLS certificate, then its issuers up to the product root: the intermediate of the
+     * controller that issued it when that one joined the fleet (kept in the certificate's file
+     * after it), then the root.
+     */
+    public List<X509Certificate> tlsChain(String nodeName) {
+        Path file = dir.resolve("tls").resolve(node(nodeName).name() + ".crt");
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(tlsCertificate(nodeName).orElseThrow(() -> new IllegalStateException("node " + nodeName + " has no TLS certificate yet")));
+        chain.addAll(issuers(file));
+        chain.add(state.productCa().root());
+        return List.copyOf(chain);
+    }
+
+    /** The certificates after the first in {@code file}: the intermediates that issued it (none when the root did). */
+    private static List<X509Certificate> issuers(Path file) {
+        List<X509Certificate> all = Pem.readCertificates(file);
+        return all.subList(1, all.size());
+    }
+
+    /** The certificate, then the intermediate that issued it when this controller joined the fleet (a product certificate's file). */
+    private void writeChain(Path file, X509Certificate certificate) {
+        SecureFiles.write(file, state.productCa().presentedChainPem(certificate).getBytes(StandardCharsets.US_ASCII), SecureFiles.PUBLIC);
     }
 
     /**
@@ -226,7 +252,7 @@ public final class ProductKeys {
     private X509Certificate issuePrimary(PublicKey key, String what) {
         X509Certificate certificate = state.productCa().issue(key, new X500Name("CN=apim-fleet primary " + spec.cluster()),
                 ProductNames.generalNames(ProductNames.primary(spec)), PRIMARY_VALIDITY, KeyPurpose.SIGNING);
-        Pem.writeFile(dir.resolve("primary.crt"), certificate);
+        writeChain(dir.resolve("primary.crt"), certificate);
         state.record("product.primary." + what.split(" ")[0], Map.of("cluster", spec.cluster(),
                 "serial", certificate.getSerialNumber().toString(16)));
         return certificate;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.Pem;
 import io.apimfleet.controller.testing.AgentIdentity;
+import io.apimfleet.controller.testing.BridgePing;
 import io.apimfleet.controller.testing.RunningController;
 import io.apimfleet.controller.testing.TestAgent;
 import io.apimfleet.protocol.link.BridgeFrame;
@@ -54,31 +55,7 @@ class BridgeTlsTest {
 
     /** What a client got for its ping: "pong", "closed" (end of stream or TLS refusal). */
     private String pingWith(SSLContext context) {
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", controller.bridgePort()), DEADLINE_MS);
-            socket.setSoTimeout(DEADLINE_MS);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            socket.getOutputStream().write(FrameCodec.encode(BridgeFrame.ping()));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            FrameCodec codec = new FrameCodec();
-            byte[] buffer = new byte[4096];
-            int read;
-            while ((read = in.read(buffer)) >= 0) {
-                List<BridgeFrame> frames = codec.feed(java.util.Arrays.copyOf(buffer, read));
-                if (!frames.isEmpty()) {
-                    return frames.get(0).type();
-                }
-            }
-            return "closed";
-        } catch (java.net.SocketTimeoutException e) {
-            return "timeout";
-        } catch (IOException e) {
-            return "closed";
-        }
+        return BridgePing.with(context, "127.0.0.1", controller.bridgePort());
     }
 
     @Test

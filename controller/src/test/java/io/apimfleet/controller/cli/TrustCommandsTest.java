@@ -56,6 +56,32 @@ class TrustCommandsTest {
     }
 
     @Test
+    void caShowOnAJoinedControllerPrintsTheRootsWithTheirPinAndTheIntermediatesItSignsWith() throws Exception {
+        ControllerState joined = TestStates.joined(state, java.nio.file.Files.createDirectories(tmp.resolve("joined")), "joined.test:7443");
+
+        FleetRun run = FleetRun.of("ca", "show", "--state", joined.dir().toString());
+
+        String rootPin = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(state.fleetCa().certificate().getPublicKey().getEncoded()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines()).contains("--ca-hash sha256:" + rootPin,
+                "  subject    " + state.fleetCa().certificate().getSubjectX500Principal().getName(),
+                "  this controller signs with its intermediate " + joined.fleetCa().certificate().getSubjectX500Principal().getName(),
+                "  this controller signs with its intermediate " + joined.productCa().certificate().getSubjectX500Principal().getName());
+    }
+
+    @Test
+    void certsListOnAJoinedControllerListsTheRootsAndItsIntermediates() throws Exception {
+        ControllerState joined = TestStates.joined(state, java.nio.file.Files.createDirectories(tmp.resolve("joined")), "joined.test:7443");
+
+        FleetRun run = FleetRun.of("certs", "list", "--state", joined.dir().toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("fleet-ca", "fleet-intermediate", "product-ca", "product-intermediate",
+                state.fleetCa().fingerprintSha256(), io.apimfleet.controller.pki.Fingerprints.sha256(joined.fleetCa().certificate()));
+    }
+
+    @Test
     void caShowWithoutAStateSaysHowToMakeOne() {
         FleetRun run = FleetRun.of("ca", "show", "--state", tmp.resolve("nowhere").toString());
 

@@ -10,8 +10,8 @@ import io.apimfleet.controller.pki.JoinTokens;
 import io.apimfleet.controller.pki.Keys;
 import io.apimfleet.controller.pki.TestStates;
 import io.apimfleet.controller.secret.SecretStore;
-import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,10 +82,10 @@ class FullRestartTest {
 
     @Test
     void anAgentRemovedWhileTheClusterWasDownIsRevokedAndForgottenOnEveryController() {
-        BigInteger serial = new BigInteger(removedWhileDown.serial(), 16);
+        X509Certificate removed = removedWhileDown.certificate();
         for (int i = 0; i < IPS.length; i++) {
             ControllerState at = state(i);
-            await().atMost(DEADLINE).until(() -> at.revocations().isRevoked(serial) && at.agents().find("rs-agent").isEmpty());
+            await().atMost(DEADLINE).until(() -> at.revocations().isRevoked(removed) && at.agents().find("rs-agent").isEmpty());
         }
     }
 

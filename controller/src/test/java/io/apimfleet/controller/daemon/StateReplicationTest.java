@@ -121,7 +121,7 @@ class StateReplicationTest {
         for (int i = 0; i < IPS.length; i++) {
             ControllerState at = state(i);
             // the bridge's TLS check reads this list: the agent cannot link to any controller
-            await().atMost(DEADLINE).until(() -> at.revocations().isRevoked(new java.math.BigInteger(enrolled.serial(), 16))
+            await().atMost(DEADLINE).until(() -> at.revocations().isRevoked(enrolled.certificate())
                     && at.agents().find("sr-removed").isEmpty());
         }
     }

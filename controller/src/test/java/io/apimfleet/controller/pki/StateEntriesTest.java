@@ -2,7 +2,6 @@ package io.apimfleet.controller.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +63,7 @@ class StateEntriesTest {
         two.entries().merge(StateEntries.Kind.REVOCATIONS, one.entries().all(StateEntries.Kind.REVOCATIONS));
 
         assertThat(two.agents().find("se-removed")).isEmpty();
-        assertThat(two.revocations().isRevoked(new BigInteger(enrolled.serial(), 16))).isTrue();
+        assertThat(two.revocations().isRevoked(enrolled.certificate())).isTrue();
     }
 
     @Test

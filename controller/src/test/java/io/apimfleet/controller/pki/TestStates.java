@@ -1,5 +1,9 @@
 package io.apimfleet.controller.pki;
 
+import java.security.cert.X509Certificate;
+
+import java.time.Instant;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +50,27 @@ public final class TestStates {
         }
         copy(state.dir(), target);
         return ControllerState.open(target);
+    }
+
+    /**
+     * The state of a controller that joined {@code first}'s fleet, in {@code parent/state}, made
+     * in-process as {@code fleet controller join} makes it over the network: intermediates signed
+     * by {@code first}'s roots, its cluster secrets, advertising {@code advertise}.
+     */
+    public static ControllerState joined(ControllerState first, Path parent, String advertise) {
+        Instant now = Instant.now();
+        ClusterSecrets secrets = first.clusterSecrets();
+        return ControllerState.createJoined(parent.resolve("state"), new ControllerState.Joined(first.fleetId(), advertise,
+                intermediate(first.fleetCa(), Keys.ecP256(), now),
+                intermediate(first.productCa(), Keys.rsa(2048), now),
+                intermediate(first.peerCa(), Keys.ecP256(), now),
+                secrets.masterKey(), secrets.sealedFiles(), List.of()), now);
+    }
+
+    private static ControllerState.IntermediateCa intermediate(CertificateAuthority root, java.security.KeyPair keys, Instant now) {
+        X509Certificate certificate = root.issueIntermediate(keys.getPublic(),
+                new X500Name("O=apim-fleet, CN=test " + root.name() + " intermediate " + Long.toHexString(now.toEpochMilli())), now);
+        return new ControllerState.IntermediateCa(List.of(certificate, root.root()), keys.getPrivate());
     }
 
     /** A PEM CSR for {@code CN=cn}, signed with {@code keys} (SHA256withECDSA or SHA256withRSA). */

@@ -30,7 +30,8 @@ public record AgentIdentity(String node, String keyPem, String certificatePem, S
         return Pem.certificate(certificatePem);
     }
 
+    /** The certificate, then the intermediate that issued it when a joined controller enrolled the agent. */
     public List<X509Certificate> chain() {
-        return List.of(certificate());
+        return Pem.certificates(certificatePem);
     }
 }

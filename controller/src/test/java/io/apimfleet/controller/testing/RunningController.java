@@ -42,6 +42,25 @@ public final class RunningController implements AutoCloseable {
         return new RunningController(state, options);
     }
 
+    /**
+     * A controller daemon over {@code state} listening on {@code host} alone (API and bridge on free
+     * ports), serving joining controllers the cluster secrets on {@code host} (a free port) with a
+     * controller-peer certificate for {@code host}.
+     */
+    public static RunningController admitting(ControllerState state, String host) {
+        ControllerDaemon.Options options = ControllerDaemon.Options.defaults()
+                .withBind(List.of(host))
+                .withPorts(freePort(), freePort())
+                .withPeerListener(new ControllerDaemon.PeerListener(host, 0,
+                        io.apimfleet.controller.cluster.PeerIdentity.issue(state, host, java.time.Instant.now())));
+        return new RunningController(state, options);
+    }
+
+    /** A controller daemon over {@code state} listening on {@code host} alone (API and bridge on free ports). */
+    public static RunningController on(ControllerState state, String host) {
+        return new RunningController(state, ControllerDaemon.Options.defaults().withBind(List.of(host)).withPorts(freePort(), freePort()));
+    }
+
     public ControllerState state() {
         return state;
     }
@@ -59,7 +78,7 @@ public final class RunningController implements AutoCloseable {
     }
 
     public URI api() {
-        return URI.create("https://127.0.0.1:" + apiPort());
+        return URI.create("https://" + options.bind().get(0) + ":" + apiPort());
     }
 
     public String caPem() {
