@@ -83,9 +83,12 @@ public final class Leadership {
     private final ControllerCluster cluster;
     private final HazelcastInstance hazelcast;
     private final Context context;
-    private final FencedLock lock;
-    private final IAtomicReference<String> record;
-    private final IAtomicReference<String> epochs;
+    /**
+     * The CP objects, taken on the leadership thread: taking them waits until the CP subsystem has
+     * formed (three members), and a controller must start, serve and admit joining controllers
+     * before that. Null until then.
+     */
+    private volatile CpObjects cp;
     private final EpochFloor floor;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Promise<Void> stopped = Promise.promise();
@@ -109,9 +112,6 @@ public final class Leadership {
         this.floor = floor;
         this.hazelcast = cluster.hazelcast();
         this.context = cluster.vertx().getOrCreateContext();
-        this.lock = hazelcast.getCPSubsystem().getLock(LOCK_NAME);
-        this.record = hazelcast.getCPSubsystem().getAtomicReference(RECORD_NAME);
-        this.epochs = hazelcast.getCPSubsystem().getAtomicReference(EPOCH_NAME);
         this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
         this.watchdog = cluster.vertx().setPeriodic(CHECK_INTERVAL.toMillis(), id -> checkConfirmed());
         this.thread = new Thread(this::run, "apim-fleet-leadership");
@@ -181,8 +181,40 @@ public final class Leadership {
 
     // ------------------------------------------------------------------ the leadership thread
 
+    /** The leader lock and the two records beside it in the CP group. */
+    private record CpObjects(FencedLock lock, IAtomicReference<String> record, IAtomicReference<String> epochs) {
+        static CpObjects of(HazelcastInstance hazelcast) {
+            return new CpObjects(hazelcast.getCPSubsystem().getLock(LOCK_NAME),
+                    hazelcast.getCPSubsystem().getAtomicReference(RECORD_NAME), hazelcast.getCPSubsystem().getAtomicReference(EPOCH_NAME));
+        }
+    }
+
+    /** Takes the CP objects, retrying until the CP subsystem answers; false when stopped first. */
+    private boolean awaitCpObjects() {
+        while (cp == null) {
+            if (stopRequested()) {
+                return false;
+            }
+            try {
+                cp = CpObjects.of(hazelcast);
+            } catch (HazelcastInstanceNotActiveException e) {
+                return false;
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "the CP subsystem has not formed yet", e);
+                if (await(ACQUIRE_WAIT)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private void run() {
         try {
+            if (!awaitCpObjects()) {
+                return;
+            }
+            FencedLock lock = cp.lock();
             while (!stopRequested()) {
                 long fence;
                 try {
@@ -232,13 +264,13 @@ public final class Leadership {
                 return;
             }
             try {
-                long current = lock.getFence();
+                long current = cp.lock().getFence();
                 if (current != fence) {
                     end(epoch, "the lock's fence moved from " + fence + " to " + current);
                     return;
                 }
                 confirmed(epoch);
-                long newest = EpochRecord.parse(epochs.get()).epoch();
+                long newest = EpochRecord.parse(cp.epochs().get()).epoch();
                 if (newest > epoch) {
                     // a follower knew a higher epoch than this term's (agents may have seen it): re-elect above it
                     end(epoch, "a controller knows epoch " + newest + ", above this term's");
@@ -271,7 +303,7 @@ public final class Leadership {
     private void release() {
         while (true) {
             try {
-                lock.unlock();
+                cp.lock().unlock();
                 return;
             } catch (IllegalMonitorStateException | HazelcastInstanceNotActiveException e) {
                 return; // not this thread's lock any more (LockOwnershipLostException is one)
@@ -295,12 +327,12 @@ public final class Leadership {
      */
     private long claim(long fence) {
         try {
-            if (EpochRecord.parse(epochs.get()).fence() == 0 && await(NEW_GROUP_SETTLE)) {
+            if (EpochRecord.parse(cp.epochs().get()).fence() == 0 && await(NEW_GROUP_SETTLE)) {
                 return 0;   // stopped meanwhile
             }
             long floorNow = knownFloor();
             while (true) {
-                String current = epochs.get();
+                String current = cp.epochs().get();
                 EpochRecord group = EpochRecord.parse(current);
                 if (group.fence() > fence) {
                     LOG.info(() -> "the leader lock's fence " + fence + " is older than the group's newest term's (" + group.fence() + "): not leading");
@@ -308,7 +340,7 @@ public final class Leadership {
                 }
                 // the fence too: a group whose earlier leaders acted under their fence (before epochs were claimed) stays monotonic
                 long epoch = Math.max(Math.max(group.epoch(), floorNow), fence) + 1;
-                if (epochs.compareAndSet(current, new EpochRecord(fence, epoch).text())) {
+                if (cp.epochs().compareAndSet(current, new EpochRecord(fence, epoch).text())) {
                     raiseFloor(epoch);
                     return epoch;
                 }
@@ -328,13 +360,13 @@ public final class Leadership {
      * have gone higher), so the next leader acts above both. A lost race is retried next time.
      */
     private void exchangeFloor() {
-        String current = epochs.get();
+        String current = cp.epochs().get();
         EpochRecord group = EpochRecord.parse(current);
         long floorNow = knownFloor();
         if (group.epoch() > floorNow) {
             raiseFloor(group.epoch());
         } else if (floorNow > group.epoch()) {
-            epochs.compareAndSet(current, new EpochRecord(group.fence(), floorNow).text());
+            cp.epochs().compareAndSet(current, new EpochRecord(group.fence(), floorNow).text());
         }
     }
 
@@ -357,8 +389,8 @@ public final class Leadership {
         String mine = epoch + ";" + cluster.memberId() + ";" + address(cluster.localMember());
         try {
             for (int attempt = 0; attempt < 5; attempt++) {
-                String current = record.get();
-                if (LeaderRecord.parse(current).epoch() >= epoch || record.compareAndSet(current, mine)) {
+                String current = cp.record().get();
+                if (LeaderRecord.parse(current).epoch() >= epoch || cp.record().compareAndSet(current, mine)) {
                     synchronized (this) {
                         recordPublished = isTerm(epoch);
                     }
@@ -489,8 +521,9 @@ public final class Leadership {
 
     private ClusterView readView() {
         List<Member> members = List.copyOf(hazelcast.getCluster().getMembers());
-        LeaderRecord leader = LeaderRecord.parse(record.get());
-        boolean held = lock.isLocked();
+        CpObjects objects = cp;   // none yet: the CP subsystem has not formed, so nobody leads
+        LeaderRecord leader = LeaderRecord.parse(objects == null ? null : objects.record().get());
+        boolean held = objects != null && objects.lock().isLocked();
         boolean present = held && members.stream().anyMatch(m -> m.getUuid().toString().equals(leader.memberId()));
         String local = cluster.memberId();
         List<ControllerMember> rows = new ArrayList<>(members.size());

@@ -109,7 +109,7 @@ public final class StateEntries {
             return first.compare(a, b) <= 0 ? a : b;
         }
         return new JoinTokens.Entry(a.id(), a.node(), a.sha256(), a.created(), a.expires(),
-                earliest(a.usedAt(), b.usedAt()), earliest(a.revokedAt(), b.revokedAt()));
+                earliest(a.usedAt(), b.usedAt()), earliest(a.revokedAt(), b.revokedAt()), a.purpose() != null ? a.purpose() : b.purpose());
     }
 
     private static Instant earliest(Instant x, Instant y) {

@@ -41,6 +41,17 @@ class StateEntriesTest {
     }
 
     @Test
+    void aControllerTokenMergedAgainIsStillAControllerToken() {
+        JoinTokens.IssuedToken token = one.tokens().createForController(Duration.ofMinutes(15), Instant.now());
+        Map<String, String> shared = one.entries().all(StateEntries.Kind.TOKENS);
+
+        two.entries().merge(StateEntries.Kind.TOKENS, shared);
+        two.entries().merge(StateEntries.Kind.TOKENS, shared);   // now joined with the version two already has
+
+        assertThat(two.entries().all(StateEntries.Kind.TOKENS).get(token.id())).contains("\"purpose\":\"" + JoinTokens.CONTROLLER_PURPOSE + "\"");
+    }
+
+    @Test
     void theAgentWithTheNewerCertificateWinsWhicheverComesFirst() {
         enroll(one, "se-agent", Instant.now());
         two.entries().merge(StateEntries.Kind.AGENTS, one.entries().all(StateEntries.Kind.AGENTS));
