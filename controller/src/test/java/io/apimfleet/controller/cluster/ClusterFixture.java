@@ -28,9 +28,16 @@ public final class ClusterFixture {
         HAZELCAST_LOG.setLevel(Level.WARNING);
     }
 
-    /** Options for one member on {@code ip}, with free ports on that address. */
+    /**
+     * Options for one member on {@code ip}, with a free event bus port on that address other than
+     * {@code hazelcastPort} (chosen but not bound yet, so the system may offer it again).
+     */
     public static ClusterOptions options(String ip, int hazelcastPort, List<String> peers, KeyCertOptions identity, PeerCertificates certs) {
-        return new ClusterOptions("apim-fleet-test", ip, hazelcastPort, freePort(ip), peers, identity, certs.peerTrust());
+        int eventBusPort = freePort(ip);
+        for (int attempt = 0; eventBusPort == hazelcastPort && attempt < 10; attempt++) {
+            eventBusPort = freePort(ip);
+        }
+        return new ClusterOptions("apim-fleet-test", ip, hazelcastPort, eventBusPort, peers, identity, certs.peerTrust());
     }
 
     /** The agent bridge endpoint the members of {@link #startAll} publish (nothing listens there). */
