@@ -176,6 +176,11 @@ public final class Leadership {
     /** Stops competing; releases the lock if this member holds it. Completes when the thread has ended. */
     public Future<Void> stop() {
         stopping.countDown();
+        if (cp == null) {
+            // still waiting for the CP subsystem (it may wait out a 60 s call): nothing is held, so
+            // nothing to let go; the thread ends at its next check or when Hazelcast shuts down
+            context.runOnContext(v -> stopped.tryComplete());
+        }
         return stopped.future();
     }
 
