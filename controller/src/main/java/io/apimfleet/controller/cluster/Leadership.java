@@ -173,7 +173,10 @@ public final class Leadership {
         return cluster.vertx().executeBlocking(this::readView, false);
     }
 
-    /** Stops competing; releases the lock if this member holds it. Completes when the thread has ended. */
+    /**
+     * Stops competing; releases the lock if this member holds it. Completes when the thread has
+     * ended, or at once while the CP subsystem has not formed (the thread held nothing yet).
+     */
     public Future<Void> stop() {
         stopping.countDown();
         if (cp == null) {
