@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cli;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -195,8 +196,8 @@ class ControllerCliTest {
     @Test
     void controllerRunServesUntilStopped() throws Exception {
         Path state = TestStates.fresh(tmp).dir();
-        int api = RunningController.freePort();
-        int bridge = RunningController.freePort();
+        int api = FreePorts.onLoopback();
+        int bridge = FreePorts.onLoopback();
 
         ControllerRun run = controllerRun("--state", state.toString(), "--api-port", String.valueOf(api), "--bridge-port", String.valueOf(bridge));
 
@@ -209,8 +210,8 @@ class ControllerCliTest {
 
     @Test
     void controllerRunWarnsOfAHeartbeatTimeoutNotLongerThanTheAgentsHeartbeatInterval() throws Exception {
-        ControllerRun run = controllerRun("--state", TestStates.fresh(tmp).dir().toString(), "--api-port", String.valueOf(RunningController.freePort()),
-                "--bridge-port", String.valueOf(RunningController.freePort()), "--heartbeat-timeout", "5s");
+        ControllerRun run = controllerRun("--state", TestStates.fresh(tmp).dir().toString(), "--api-port", String.valueOf(FreePorts.onLoopback()),
+                "--bridge-port", String.valueOf(FreePorts.onLoopback()), "--heartbeat-timeout", "5s");
 
         assertThat(run.err()).contains("warning: --heartbeat-timeout 5s is not longer than the agents' heartbeat interval (5s)");
         run.stop();

@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cluster;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.millisSince;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,21 +87,21 @@ class AgentRoutingTest {
         int[] hazelcastPorts = new int[IPS.length];
         hazelcastPeers = new ArrayList<>();
         for (int i = 0; i < IPS.length; i++) {
-            hazelcastPorts[i] = ClusterFixture.freePort(IPS[i]);
+            hazelcastPorts[i] = FreePorts.on(IPS[i]);
             hazelcastPeers.add(IPS[i] + ":" + hazelcastPorts[i]);
         }
         long start = System.nanoTime();
         List<CompletableFuture<ControllerDaemon>> starting = new ArrayList<>();
         for (int i = 0; i < IPS.length; i++) {
             String ip = IPS[i];
-            int apiPort = ClusterFixture.freePort(ip);
+            int apiPort = FreePorts.on(ip);
             URI api = URI.create("https://" + ip + ":" + apiPort);
             apis.add(api);
             PeerIdentity peer = PeerIdentity.issue(states.get(i), ip, Instant.now());
             ClusterOptions clustering = new ClusterOptions("apim-fleet-" + first.fleetId(), ip, hazelcastPorts[i], 0, hazelcastPeers,
                     peer.keyCert(), peer.trust(), api.toString());
             ControllerDaemon.Options options = ControllerDaemon.Options.defaults().withBind(List.of(ip))
-                    .withPorts(apiPort, ClusterFixture.freePort(ip)).withRequestTimeout(REQUEST_TIMEOUT).withCluster(clustering);
+                    .withPorts(apiPort, FreePorts.on(ip)).withRequestTimeout(REQUEST_TIMEOUT).withCluster(clustering);
             ControllerState state = states.get(i);
             starting.add(CompletableFuture.supplyAsync(() -> ControllerDaemon.start(state, options)));
         }
@@ -282,7 +283,7 @@ class AgentRoutingTest {
     private ControllerCluster peer() {
         if (peers.isEmpty()) {
             PeerIdentity identity = PeerIdentity.issue(states.get(0), PEER_IP, Instant.now());
-            ClusterOptions options = new ClusterOptions("apim-fleet-" + states.get(0).fleetId(), PEER_IP, ClusterFixture.freePort(PEER_IP), 0,
+            ClusterOptions options = new ClusterOptions("apim-fleet-" + states.get(0).fleetId(), PEER_IP, FreePorts.on(PEER_IP), 0,
                     hazelcastPeers, identity.keyCert(), identity.trust());
             peers.add(ClusterFixture.join(ControllerCluster.start(options), ClusterFixture.START_DEADLINE));
         }

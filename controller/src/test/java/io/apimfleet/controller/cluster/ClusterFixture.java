@@ -1,11 +1,8 @@
 package io.apimfleet.controller.cluster;
 
+import io.apimfleet.controller.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.net.KeyCertOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +25,9 @@ public final class ClusterFixture {
         HAZELCAST_LOG.setLevel(Level.WARNING);
     }
 
-    /**
-     * Options for one member on {@code ip}, with a free event bus port on that address other than
-     * {@code hazelcastPort} (chosen but not bound yet, so the system may offer it again).
-     */
+    /** Options for one member on {@code ip}, with a free event bus port on that address. */
     public static ClusterOptions options(String ip, int hazelcastPort, List<String> peers, KeyCertOptions identity, PeerCertificates certs) {
-        int eventBusPort = freePort(ip);
-        for (int attempt = 0; eventBusPort == hazelcastPort && attempt < 10; attempt++) {
-            eventBusPort = freePort(ip);
-        }
+        int eventBusPort = FreePorts.on(ip);
         return new ClusterOptions("apim-fleet-test", ip, hazelcastPort, eventBusPort, peers, identity, certs.peerTrust());
     }
 
@@ -50,7 +41,7 @@ public final class ClusterFixture {
         List<Integer> ports = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (String ip : ips) {
-            int port = freePort(ip);
+            int port = FreePorts.on(ip);
             ports.add(port);
             peers.add(ip + ":" + port);
         }
@@ -100,14 +91,6 @@ public final class ClusterFixture {
             } catch (AssertionError e) {
                 System.out.println("[cluster] closing " + members.get(i).options().hazelcastAddress() + ": " + e.getMessage());
             }
-        }
-    }
-
-    public static int freePort(String ip) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + ip, e);
         }
     }
 

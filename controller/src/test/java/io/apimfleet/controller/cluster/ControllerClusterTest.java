@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cluster;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.join;
 import static io.apimfleet.controller.cluster.ClusterFixture.millisSince;
 import static io.apimfleet.controller.cluster.ClusterFixture.settle;
@@ -299,7 +300,7 @@ class ControllerClusterTest {
 
     private ControllerCluster startRogue() {
         List<String> peers = members.stream().map(m -> m.options().hazelcastAddress()).toList();
-        ClusterOptions options = ClusterFixture.options(ROGUE_IP, ClusterFixture.freePort(ROGUE_IP), peers,
+        ClusterOptions options = ClusterFixture.options(ROGUE_IP, FreePorts.on(ROGUE_IP), peers,
                 certs.agent("km1", ROGUE_IP), certs);
         return join(ControllerCluster.start(options), ClusterFixture.START_DEADLINE);
     }

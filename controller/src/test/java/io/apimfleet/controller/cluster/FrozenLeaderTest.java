@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cluster;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.millisSince;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,7 +71,7 @@ class FrozenLeaderTest {
         List<String> peers = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         for (String ip : IPS) {
-            int port = ClusterFixture.freePort(ip);
+            int port = FreePorts.on(ip);
             ports.add(port);
             peers.add(ip + ":" + port);
         }
@@ -80,7 +81,7 @@ class FrozenLeaderTest {
             Path key = Files.writeString(dir.resolve(IPS[i] + ".key"), pem.key());
             Path chain = Files.writeString(dir.resolve(IPS[i] + ".crt"), pem.chain());
             members.add(launch(IPS[i], List.of(key.toString(), chain.toString(), ca.toString(), IPS[i],
-                    ports.get(i).toString(), Integer.toString(ClusterFixture.freePort(IPS[i])), String.join(",", peers))));
+                    ports.get(i).toString(), Integer.toString(FreePorts.on(IPS[i])), String.join(",", peers))));
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> members.stream().filter(m -> m.leaderEpoch() != null).count() == 1);
         System.out.printf("[frozen] three processes up with one leader in %d ms%n", millisSince(start));

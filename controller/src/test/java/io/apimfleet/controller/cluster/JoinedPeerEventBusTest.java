@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cluster;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.join;
 import static io.apimfleet.controller.cluster.ClusterFixture.settle;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,13 +54,13 @@ class JoinedPeerEventBusTest {
                 state.peerCa().root()), intermediateKeys.getPrivate());
         PeerIdentity first = PeerIdentity.issue(state, FIRST, Instant.now());
         PeerIdentity joined = PeerIdentity.issue(intermediate.authority("controller-peer"), state.fleetId(), JOINED, Instant.now());
-        int firstPort = ClusterFixture.freePort(FIRST);
-        int joinedPort = ClusterFixture.freePort(JOINED);
+        int firstPort = FreePorts.on(FIRST);
+        int joinedPort = FreePorts.on(JOINED);
         List<String> peers = List.of(FIRST + ":" + firstPort, JOINED + ":" + joinedPort);
         Future<ControllerCluster> a = ControllerCluster.start(new ClusterOptions("apim-fleet-join-test", FIRST, firstPort,
-                ClusterFixture.freePort(FIRST), peers, first.keyCert(), first.trust()));
+                FreePorts.on(FIRST), peers, first.keyCert(), first.trust()));
         Future<ControllerCluster> b = ControllerCluster.start(new ClusterOptions("apim-fleet-join-test", JOINED, joinedPort,
-                ClusterFixture.freePort(JOINED), peers, joined.keyCert(), joined.trust()));
+                FreePorts.on(JOINED), peers, joined.keyCert(), joined.trust()));
         members.add(join(a, ClusterFixture.START_DEADLINE));
         members.add(join(b, ClusterFixture.START_DEADLINE));
 

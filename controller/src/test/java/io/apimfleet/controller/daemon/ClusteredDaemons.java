@@ -1,5 +1,6 @@
 package io.apimfleet.controller.daemon;
 
+import io.apimfleet.controller.testing.FreePorts;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.apimfleet.controller.cluster.ClusterFixture;
@@ -19,33 +20,35 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Three clustered controller daemons in this JVM, one per loopback address, each on its own
- * state directory; the ports are chosen once, so {@link #start} after {@link #stop} is a full
- * restart of the same cluster.
+ * state directory; {@link #start} after {@link #stop} restarts them on the same ports, and
+ * {@link #onNewPorts} gives the same cluster on ports chosen again.
  */
 final class ClusteredDaemons {
     static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
+    private final PeerCertificates certs;
     private final List<String> ips;
     private final List<ControllerState> states;
     private final List<ControllerDaemon.Options> options = new ArrayList<>();
     private final List<ControllerDaemon> daemons = new ArrayList<>();
 
     ClusteredDaemons(PeerCertificates certs, List<ControllerState> states, String... ips) {
+        this.certs = certs;
         this.ips = List.of(ips);
         this.states = List.copyOf(states);
         List<Integer> ports = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (String ip : ips) {
-            ports.add(ClusterFixture.freePort(ip));
+            ports.add(FreePorts.on(ip));
             peers.add(ip + ":" + ports.get(ports.size() - 1));
         }
         for (int i = 0; i < ips.length; i++) {
             String ip = ips[i];
-            int api = ClusterFixture.freePort(ip);
-            ClusterOptions cluster = new ClusterOptions("apim-fleet-test", ip, ports.get(i), ClusterFixture.freePort(ip), peers,
+            int api = FreePorts.on(ip);
+            ClusterOptions cluster = new ClusterOptions("apim-fleet-test", ip, ports.get(i), FreePorts.on(ip), peers,
                     certs.controller(ip), certs.peerTrust(), "https://" + ip + ":" + api);
             options.add(ControllerDaemon.Options.defaults().withBind(List.of(ip))
-                    .withPorts(api, ClusterFixture.freePort(ip)).withCluster(cluster));
+                    .withPorts(api, FreePorts.on(ip)).withCluster(cluster));
         }
     }
 
@@ -62,6 +65,15 @@ final class ClusteredDaemons {
             states.add(TestStates.copyOf(first, dir.resolve(ips[i])));
         }
         return new ClusteredDaemons(certs, states, ips);
+    }
+
+    /**
+     * The same controllers (addresses, state directories) on ports chosen again, to start after
+     * {@link #stop}: while they are down, another test's socket may take one of the old ports
+     * (a full restart on the old ones once failed with "Address already in use").
+     */
+    ClusteredDaemons onNewPorts() {
+        return new ClusteredDaemons(certs, states, ips.toArray(String[]::new));
     }
 
     /** Whether {@code state} knows join token {@code tokenId} (by its id: the state holds no token). */

@@ -1,5 +1,6 @@
 package io.apimfleet.controller.daemon;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -62,7 +63,7 @@ class ClusteredRolloutsTest {
         List<String> peers = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         for (String ip : IPS) {
-            ports.add(ClusterFixture.freePort(ip));
+            ports.add(FreePorts.on(ip));
             peers.add(ip + ":" + ports.get(ports.size() - 1));
         }
         List<CompletableFuture<ControllerDaemon>> starting = new ArrayList<>();
@@ -71,11 +72,11 @@ class ClusteredRolloutsTest {
             ControllerState state = TestStates.fresh(Files.createDirectories(dir.resolve(ip)));
             leftRunning(state);
             states.add(state);
-            int api = ClusterFixture.freePort(ip);
-            ClusterOptions cluster = new ClusterOptions("apim-fleet-test", ip, ports.get(i), ClusterFixture.freePort(ip), peers,
+            int api = FreePorts.on(ip);
+            ClusterOptions cluster = new ClusterOptions("apim-fleet-test", ip, ports.get(i), FreePorts.on(ip), peers,
                     certs.controller(ip), certs.peerTrust(), "https://" + ip + ":" + api);
             ControllerDaemon.Options options = ControllerDaemon.Options.defaults().withBind(List.of(ip))
-                    .withPorts(api, ClusterFixture.freePort(ip)).withCluster(cluster);
+                    .withPorts(api, FreePorts.on(ip)).withCluster(cluster);
             starting.add(CompletableFuture.supplyAsync(() -> ControllerDaemon.start(state, options)));
         }
         for (CompletableFuture<ControllerDaemon> daemon : starting) {

@@ -64,6 +64,7 @@ class FullRestartTest {
         state(1).agents().remove("rs-agent", Instant.now());
         new SecretStore(state(2)).put("rs-secret", "rs-value-after", Instant.now());
 
+        cluster = cluster.onNewPorts();
         cluster.start();
     }
 

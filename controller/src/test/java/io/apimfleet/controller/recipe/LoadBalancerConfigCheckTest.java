@@ -1,5 +1,6 @@
 package io.apimfleet.controller.recipe;
 
+import io.apimfleet.controller.testing.FreePorts;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.Secrets;
 import io.apimfleet.controller.spec.ClusterSpec;
@@ -20,7 +21,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.File;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -135,12 +135,6 @@ class LoadBalancerConfigCheckTest {
 
     // ---- live: the real load balancer in front of two HTTPS publishers on localhost ----
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** A publisher stand-in: answers every path with its node name and the cookie it saw, and opens a session when none is sent. */
     private static HttpsServer publisher(String node, int port, SSLContext tls) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -170,7 +164,7 @@ class LoadBalancerConfigCheckTest {
         Live(Path dir, LoadBalancer.Kind kind, String binary) throws Exception {
             home = Files.createDirectories(dir.resolve("home"));
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
-            endpointPort = freePort();
+            endpointPort = FreePorts.onLoopback();
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
             keys.setKeyEntry("tls", PKI.key(), new char[0], new Certificate[] {PKI.leaf(), PKI.ca()});
@@ -188,7 +182,7 @@ class LoadBalancerConfigCheckTest {
             client = HttpClient.newBuilder().sslContext(clientTls).version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
 
-            Map<String, Integer> ports = Map.of("km1", freePort(), "km2", freePort(), "pub1", freePort(), "pub2", freePort());
+            Map<String, Integer> ports = Map.of("km1", FreePorts.onLoopback(), "km2", FreePorts.onLoopback(), "pub1", FreePorts.onLoopback(), "pub2", FreePorts.onLoopback());
             for (String pub : List.of("pub1", "pub2")) {
                 publishers.add(publisher(pub, ports.get(pub), serverTls));
             }
@@ -197,7 +191,7 @@ class LoadBalancerConfigCheckTest {
                     ? LoadBalancerRecipeTest.moved(n, "localhost", ports.get(n.name()) - 9443, null, null)
                     : n.name().equals("lb1") ? LoadBalancerRecipeTest.moved(n, "localhost", 0, "127.0.0.1", home.toString()) : n).toList();
             ClusterSpec spec = LoadBalancerRecipeTest.with(seven, nodes, new LoadBalancer("lb1", kind, Map.of(
-                    Role.KEY_MANAGER, new Endpoint("localhost", freePort()), Role.PUBLISHER, new Endpoint("localhost", endpointPort))));
+                    Role.KEY_MANAGER, new Endpoint("localhost", FreePorts.onLoopback()), Role.PUBLISHER, new Endpoint("localhost", endpointPort))));
             Bundle bundle = LoadBalancerRecipe.bundle(spec, 1, new LoadBalancerMaterial(PKI.ca(), List.of(PKI.leaf()))).bundle();
             new BundleApplier(home, dir.resolve("state"), hostKey()).apply(bundle);
             List<String> command = new ArrayList<>(bundle.process().command());

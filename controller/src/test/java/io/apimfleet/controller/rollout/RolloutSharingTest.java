@@ -1,5 +1,6 @@
 package io.apimfleet.controller.rollout;
 
+import io.apimfleet.controller.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -106,7 +107,7 @@ class RolloutSharingTest {
 
         String ip = "127.0.0.88";
         List<String> peers = new ArrayList<>(members.stream().map(m -> m.options().hazelcastAddress()).toList());
-        int port = ClusterFixture.freePort(ip);
+        int port = FreePorts.on(ip);
         peers.add(ip + ":" + port);
         ControllerCluster late = ClusterFixture.join(ControllerCluster.start(ClusterFixture.options(ip, port, peers, certs.controller(ip), certs)),
                 ClusterFixture.START_DEADLINE);

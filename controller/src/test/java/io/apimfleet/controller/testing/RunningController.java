@@ -4,10 +4,6 @@ import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.daemon.ControllerDaemon;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.TestStates;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +32,7 @@ public final class RunningController implements AutoCloseable {
     public static RunningController start(Path tmp, Duration heartbeatTimeout, Duration requestTimeout) {
         ControllerState state = TestStates.fresh(tmp);
         ControllerDaemon.Options options = ControllerDaemon.Options.defaults()
-                .withPorts(freePort(), freePort())
+                .withPorts(FreePorts.onLoopback(), FreePorts.onLoopback())
                 .withHeartbeatTimeout(heartbeatTimeout)
                 .withRequestTimeout(requestTimeout);
         return new RunningController(state, options);
@@ -50,7 +46,7 @@ public final class RunningController implements AutoCloseable {
     public static RunningController admitting(ControllerState state, String host) {
         ControllerDaemon.Options options = ControllerDaemon.Options.defaults()
                 .withBind(List.of(host))
-                .withPorts(freePort(), freePort())
+                .withPorts(FreePorts.onLoopback(), FreePorts.onLoopback())
                 .withPeerListener(new ControllerDaemon.PeerListener(host, 0,
                         io.apimfleet.controller.cluster.PeerIdentity.issue(state, host, java.time.Instant.now())));
         return new RunningController(state, options);
@@ -58,7 +54,7 @@ public final class RunningController implements AutoCloseable {
 
     /** A controller daemon over {@code state} listening on {@code host} alone (API and bridge on free ports). */
     public static RunningController on(ControllerState state, String host) {
-        return new RunningController(state, ControllerDaemon.Options.defaults().withBind(List.of(host)).withPorts(freePort(), freePort()));
+        return new RunningController(state, ControllerDaemon.Options.defaults().withBind(List.of(host)).withPorts(FreePorts.onLoopback(), FreePorts.onLoopback()));
     }
 
     public ControllerState state() {
@@ -109,12 +105,4 @@ public final class RunningController implements AutoCloseable {
         daemon.close(Duration.ofSeconds(10));
     }
 
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
