@@ -86,6 +86,8 @@ class ControllerAndAgentsProcessTest {
         assertThat(ProcessHandle.of(pid)).as("the product outlives its agent").hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
         Launched again = Launched.start(dir.resolve("logs/agent-n1-again.log"), "fleet-agent", "run", "--state", dir.resolve("hosts/n1").toString());
         running.add(again);
+        // Its own log first: the controller may still count the killed agent's link as connected.
+        await().atMost(Duration.ofSeconds(30)).until(() -> again.output().contains("link: connected to 127.0.0.1:" + bridgePort));
         awaitAllConnected(Duration.ofSeconds(30));
         assertThat(Long.parseLong(Files.readString(pidFile).strip())).as("adopted, not restarted").isEqualTo(pid);
         assertThat(Launched.run(dir.resolve("logs/node-stop.log"), "fleet", "node", "stop", "n1", "--state", state.toString()))

@@ -4,6 +4,7 @@ import io.apimfleet.bundle.BundleException;
 import io.apimfleet.bundle.HostSecrets;
 import io.apimfleet.bundle.keystore.PemMaterial;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -12,6 +13,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
@@ -105,6 +107,21 @@ public final class HostKeys {
     /** The identity CSR (CN = {@code nodeName}) for {@code keys}, as PEM. */
     public static String identityRequest(String nodeName, KeyPair keys) {
         return pem(request(nodeName, keys, "SHA256withECDSA"));
+    }
+
+    /**
+     * The public key a CSR made here asks to be certified, as DER SubjectPublicKeyInfo: the key an
+     * issued certificate must carry ({@link java.security.PublicKey#getEncoded()} of its key).
+     */
+    static byte[] requestedKey(String csrPem) {
+        try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
+            if (parser.readObject() instanceof PKCS10CertificationRequest request) {
+                return request.getSubjectPublicKeyInfo().getEncoded();
+            }
+            throw new IllegalArgumentException("not a certificate request made here");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static KeyPair generate(String algorithm) {

@@ -85,7 +85,7 @@ public final class Join {
         try {
             EnrollResponse response = enroll(request, api, ca, csr);
             chain = checkedChain(response.certificate(), response.caCertificate(), response.node(),
-                    request.node(), ca, state);
+                    request.node(), ca, HostKeys.requestedKey(csr));
             endpoints = checkedEndpoints(response);
         } catch (RuntimeException e) {
             state.discardPendingKey();   // nothing stored: the current identity, if any, stays as it was
@@ -147,7 +147,7 @@ public final class Join {
         }
         EnrollResponse response = enrollResponse(answer);
         List<X509Certificate> chain = checkedChain(response.certificate(), response.caCertificate(), response.node(),
-                node, ca, keys.getPrivate());
+                node, ca, keys.getPublic().getEncoded());
         checkedEndpoints(response);
         return new Identity(node, keys.getPrivate(), chain.get(0), ca, chain.subList(1, chain.size()));
     }
@@ -207,13 +207,7 @@ public final class Join {
      * CA; the chain to store and present, leaf first.
      */
     static List<X509Certificate> checkedChain(String certificatePem, String caPem, String answeredNode, String node,
-                                              X509Certificate ca, AgentState state) {
-        var key = PemMaterial.privateKey(state.pendingKey().orElseThrow(), "pending identity key");
-        return checkedChain(certificatePem, caPem, answeredNode, node, ca, key);
-    }
-
-    private static List<X509Certificate> checkedChain(String certificatePem, String caPem, String answeredNode, String node,
-                                                      X509Certificate ca, java.security.PrivateKey key) {
+                                              X509Certificate ca, byte[] requestedKey) {
         List<X509Certificate> chain;
         try {
             chain = PemMaterial.certificates(certificatePem == null ? "" : certificatePem, "certificate");
@@ -242,7 +236,8 @@ public final class Join {
         if (!cn.equals(node) || answeredNode != null && !answeredNode.equals(node)) {
             throw new Failure(FAILED, "the controller issued a certificate for " + cn + ", not " + node + "; nothing was stored");
         }
-        if (!AgentState.pairs(key, certificate)) {
+        // The key of the CSR sent, which was made here: compared, not proven again by signing with it.
+        if (!java.util.Arrays.equals(certificate.getPublicKey().getEncoded(), requestedKey)) {
             throw new Failure(FAILED, "the certificate the controller issued is not for the key made on this host; nothing was stored");
         }
         return List.copyOf(chain);

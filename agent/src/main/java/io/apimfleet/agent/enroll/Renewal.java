@@ -71,7 +71,7 @@ public final class Renewal {
             answer = reply.json().orElseThrow(() -> new Failed("the controller's renewal answer is not JSON"));
             try {
                 chain = Join.checkedChain(text(answer, "certificate"), text(answer, "caCertificate"), text(answer, "node"),
-                        current.node(), current.ca(), state);
+                        current.node(), current.ca(), HostKeys.requestedKey(csr));
             } catch (Join.Failure e) {
                 throw new Failed(e.getMessage());
             }

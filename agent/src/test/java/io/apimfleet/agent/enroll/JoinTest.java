@@ -132,6 +132,18 @@ class JoinTest {
         assertThat(new AgentState(state).hasIdentity()).isFalse();
     }
 
+    @Test
+    void aCertificateForAnotherKeyThanTheOneMadeHereIsNotStored() throws Exception {
+        controller.certifyAnotherKey = true;
+
+        int status = join("--token", FakeController.TOKEN, "--ca-hash", ca.pin());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).contains("is not for the key made on this host");
+        assertThat(new AgentState(state).hasIdentity()).isFalse();
+        assertThat(new AgentState(state).hostSecrets().lookup(HostKeys.IDENTITY_KEY_NEXT).orElse("")).isEmpty();
+    }
+
     /**
      * Root joins a host whose state directory the packages gave to the service user: everything
      * join writes belongs to that user, with the usual modes. Needs root (CI runs as root).
@@ -204,6 +216,16 @@ class JoinTest {
                 .isInstanceOfSatisfying(Join.Failure.class, f -> assertThat(f.exitCode()).isEqualTo(Join.REFUSED));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Join.pinnedCa(url, CaPin.parse("sha256:" + "0".repeat(64))))
                 .isInstanceOfSatisfying(Join.Failure.class, f -> assertThat(f.exitCode()).isEqualTo(Join.UNTRUSTED));
+    }
+
+    @Test
+    void aJoinInMemoryRefusesACertificateForAnotherKey() throws Exception {
+        controller.certifyAnotherKey = true;
+        java.net.URI url = java.net.URI.create(controller.url());
+        java.security.cert.X509Certificate pinned = Join.pinnedCa(url, CaPin.parse(ca.pin()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Join.joinInMemory(Join.enrollClient(pinned), url, FakeController.TOKEN, pinned, "km1"))
+                .isInstanceOf(Join.Failure.class).hasMessageContaining("is not for the key made on this host");
     }
 
     @Test

@@ -60,6 +60,8 @@ public final class FakeController implements AutoCloseable {
     public volatile Duration certificateBackdate = Duration.ofMinutes(5);
     /** Answers a certificate issued by an intermediate without that intermediate (a broken controller). */
     public volatile boolean omitIntermediates;
+    /** Certifies a key of its own instead of the CSR's, under the CSR's name (a broken or hostile controller). */
+    public volatile boolean certifyAnotherKey;
     /** Answers to the next renewals: {@code too-early} or {@code ok} (the default when empty). */
     public final Queue<String> renewalAnswers = new ConcurrentLinkedQueue<>();
 
@@ -189,7 +191,9 @@ public final class FakeController implements AutoCloseable {
             refuse(request, "cn-mismatch", "the CSR names " + cn + " but the token is for " + tokenNode);
             return;
         }
-        X509Certificate certificate = ca.agent(enroll.csr(), Instant.now().minus(certificateBackdate), certificateLife);
+        X509Certificate certificate = certifyAnotherKey
+                ? ca.agent(csr.getSubject(), TestCa.ec().getPublic(), Instant.now().minus(certificateBackdate), certificateLife)
+                : ca.agent(enroll.csr(), Instant.now().minus(certificateBackdate), certificateLife);
         json(request, 200, new EnrollResponse(cn, chainPem(certificate), TestCa.pem(ca.root()), List.of(bridgeEndpoint())));
     }
 
