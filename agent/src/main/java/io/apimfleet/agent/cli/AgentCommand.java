@@ -1,5 +1,6 @@
 package io.apimfleet.agent.cli;
 
+import io.apimfleet.protocol.jvm.CommandExit;
 import io.apimfleet.agent.AgentVersion;
 import io.apimfleet.agent.apply.LocalHome;
 import io.apimfleet.agent.enroll.AgentState;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
                 AgentCommand.Rollback.class, AgentCommand.Recover.class, AgentCommand.History.class})
 public final class AgentCommand {
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandExit.exit(commandLine().execute(args));
     }
 
     public static CommandLine commandLine() {

@@ -1,5 +1,6 @@
 package io.apimfleet.controller.cli;
 
+import io.apimfleet.protocol.jvm.CommandExit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ public final class FleetCommand implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandExit.exit(commandLine().execute(args));
     }
 
     /** The configured command line, for {@link #main} and for tests that capture its output. */
