@@ -1,7 +1,6 @@
 package io.apimfleet.agent.enroll;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import io.apimfleet.bundle.keystore.SingleCaTrust;
+import io.apimfleet.bundle.keystore.SingleKeyManagers;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -21,8 +21,6 @@ import javax.net.ssl.TrustManagerFactory;
  * root), the only one it trusts on the control plane.
  */
 public record Identity(String node, PrivateKey key, X509Certificate certificate, X509Certificate ca, List<X509Certificate> issuers) {
-    private static final char[] IN_MEMORY = "in-memory".toCharArray();
-
     public Identity {
         issuers = List.copyOf(issuers);
     }
@@ -42,16 +40,7 @@ public record Identity(String node, PrivateKey key, X509Certificate certificate,
 
     /** Key managers presenting this identity as a TLS client certificate. */
     public KeyManagerFactory keyManagers() {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("identity", key, IN_MEMORY, chain().toArray(X509Certificate[]::new));
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, IN_MEMORY);
-            return factory;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot load this agent's identity key: " + e.getMessage(), e);
-        }
+        return SingleKeyManagers.of(key, chain().toArray(X509Certificate[]::new));
     }
 
     public TrustManagerFactory trustManagers() {

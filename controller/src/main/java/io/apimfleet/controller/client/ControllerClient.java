@@ -7,6 +7,7 @@ import java.time.Instant;
 import io.apimfleet.controller.cluster.ClusterView;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.apimfleet.bundle.keystore.SingleKeyManagers;
 import io.apimfleet.controller.pki.Pem;
 import io.apimfleet.controller.rollout.ClusterPlan;
 import io.apimfleet.controller.rollout.RolloutRecord;
@@ -29,7 +30,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -92,18 +92,11 @@ public final class ControllerClient {
     public static SSLContext tls(PrivateKey key, List<X509Certificate> chain, X509Certificate ca) {
         try {
             TrustManagerFactory trustManagers = SingleCaTrust.of(ca);
-            KeyManagerFactory keyManagers = null;
-            if (key != null) {
-                KeyStore identity = KeyStore.getInstance("PKCS12");
-                identity.load(null, null);
-                identity.setKeyEntry("me", key, new char[0], chain.toArray(X509Certificate[]::new));
-                keyManagers = KeyManagerFactory.getInstance("PKIX");
-                keyManagers.init(identity, new char[0]);
-            }
+            KeyManagerFactory keyManagers = key == null ? null : SingleKeyManagers.of(key, chain.toArray(X509Certificate[]::new));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
