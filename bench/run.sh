@@ -2,7 +2,7 @@
 # apim-fleet benchmarks (issue 10): builds the distribution, runs real processes of it on
 # loopback addresses 127.0.1.x, 127.0.2.x and 127.0.3.x, prints every figure and writes docs/benchmarks.md.
 #
-#   bench/run.sh                 # everything (about 30 minutes on 2 cores; the scale section alone about 12)
+#   bench/run.sh                 # everything (about 23 minutes on 2 cores; the scale section alone about 9)
 #   BENCH_ONLY=scale bench/run.sh   # simulated agents at scale only (100, 1,000, 10,000)
 #   flock /tmp/apim-fleet-build.lock bench/run.sh     # on a shared machine: nobody builds meanwhile
 #
