@@ -1,6 +1,5 @@
 package io.apimfleet.agent.cli;
 
-import io.apimfleet.protocol.jvm.CommandExit;
 import io.apimfleet.agent.AgentVersion;
 import io.apimfleet.agent.apply.LocalHome;
 import io.apimfleet.agent.enroll.AgentState;
@@ -13,6 +12,7 @@ import io.apimfleet.protocol.bundle.ApplyResult;
 import io.apimfleet.bundle.BundleApplier;
 import io.apimfleet.bundle.BundleException;
 import io.apimfleet.protocol.bundle.RollbackResult;
+import io.apimfleet.protocol.jvm.CommandExit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

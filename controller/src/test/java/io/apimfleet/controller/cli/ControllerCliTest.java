@@ -1,12 +1,12 @@
 package io.apimfleet.controller.cli;
 
-import io.apimfleet.controller.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apimfleet.controller.client.ControllerClient;
 import io.apimfleet.controller.pki.TestStates;
+import io.apimfleet.controller.testing.FreePorts;
 import io.apimfleet.controller.testing.RunningController;
 import io.apimfleet.controller.testing.TestAgent;
 import io.apimfleet.protocol.Json;

@@ -1,6 +1,5 @@
 package io.apimfleet.controller.cluster;
 
-import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.millisSince;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,7 @@ import io.apimfleet.controller.daemon.ControllerDaemon;
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.TestStates;
 import io.apimfleet.controller.testing.AgentIdentity;
+import io.apimfleet.controller.testing.FreePorts;
 import io.apimfleet.controller.testing.TestAgent;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.bundle.ApplyResult;

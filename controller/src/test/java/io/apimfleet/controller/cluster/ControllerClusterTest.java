@@ -1,6 +1,5 @@
 package io.apimfleet.controller.cluster;
 
-import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.join;
 import static io.apimfleet.controller.cluster.ClusterFixture.millisSince;
 import static io.apimfleet.controller.cluster.ClusterFixture.settle;
@@ -12,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apimfleet.controller.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,6 +1,5 @@
 package io.apimfleet.controller.cluster;
 
-import io.apimfleet.controller.testing.FreePorts;
 import static io.apimfleet.controller.cluster.ClusterFixture.join;
 import static io.apimfleet.controller.cluster.ClusterFixture.settle;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.apimfleet.controller.pki.ControllerState;
 import io.apimfleet.controller.pki.Keys;
+import io.apimfleet.controller.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;

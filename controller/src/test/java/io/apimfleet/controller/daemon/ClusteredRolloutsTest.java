@@ -1,6 +1,5 @@
 package io.apimfleet.controller.daemon;
 
-import io.apimfleet.controller.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +14,7 @@ import io.apimfleet.controller.pki.TestStates;
 import io.apimfleet.controller.rollout.Phase;
 import io.apimfleet.controller.rollout.RolloutRecord;
 import io.apimfleet.controller.rollout.Rollouts;
+import io.apimfleet.controller.testing.FreePorts;
 import io.apimfleet.protocol.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

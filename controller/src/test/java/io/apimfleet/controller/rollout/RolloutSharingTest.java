@@ -1,6 +1,5 @@
 package io.apimfleet.controller.rollout;
 
-import io.apimfleet.controller.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import io.apimfleet.controller.cluster.ClusterFixture;
 import io.apimfleet.controller.cluster.ClusterView;
 import io.apimfleet.controller.cluster.ControllerCluster;
 import io.apimfleet.controller.cluster.PeerCertificates;
+import io.apimfleet.controller.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
