@@ -9,6 +9,7 @@ import io.apimfleet.agent.link.BridgeLink;
 import io.apimfleet.agent.link.EpochFence;
 import io.apimfleet.agent.link.LinkSettings;
 import io.apimfleet.controller.client.ControllerClient;
+import io.apimfleet.protocol.link.LinkAdvice;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentRequest;
@@ -465,7 +466,7 @@ public final class ScaleBench {
                 peak, 100.0 * peak / Math.max(1, size)));
         figures.add("  links up per " + (width == 1 ? "second" : "10 s") + " after the new controller answered (agents' backoff: uniform in [0, cap]; the cap is "
                 + "1 s growing x1.5 per failed attempt to 60 s, but never below the spread the controller advised for the fleet's size, "
-                + "1 s per 100 agents connected when the agent last asked): " + histogram);
+                + "1 s per " + LinkAdvice.RECONNECTS_PER_SECOND + " agents connected when the agent last asked): " + histogram);
         StringBuilder attempts = new StringBuilder();
         int lastSecond = (int) Math.min(599, Math.ceil(seconds(System.nanoTime() - kill)));
         int step = lastSecond > 40 ? 10 : 1;

@@ -22,9 +22,9 @@ class LinkAdviceTest {
 
     @Test
     void itTravelsAsOneNumberOfMilliseconds() throws Exception {
-        String json = Json.mapper().writeValueAsString(LinkAdvice.forFleetOf(2_000));
+        String json = Json.mapper().writeValueAsString(new LinkAdvice(20_000));
         assertThat(json).isEqualTo("{\"reconnectSpreadMillis\":20000}");
-        assertThat(Json.mapper().readValue(json, LinkAdvice.class)).isEqualTo(LinkAdvice.forFleetOf(2_000));
+        assertThat(Json.mapper().readValue(json, LinkAdvice.class)).isEqualTo(new LinkAdvice(20_000));
     }
 
     @Test
