@@ -57,7 +57,7 @@ api() {
   curl -sS --cacert "$CSTATE/admin/ca.crt" --cert "$CSTATE/admin/admin.crt" --key "$CSTATE/admin/admin.key" \
       "https://127.0.0.1:$API_PORT$path" "$@"
 }
-connected_count() { api /v1/agents 2>/dev/null | grep -o '"connected":true' | wc -l; }
+connected_count() { api /v1/agents 2>/dev/null | { grep -o '"connected":true' || true; } | wc -l; }  # 0 too: grep finds none
 
 await_connected() {
   local want=$1 secs=$2 i c

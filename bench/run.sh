@@ -8,7 +8,7 @@
 #
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
 # BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 300),
-# BENCH_APPLIES (default 1000), BENCH_APPLY_SECS (their bound, default 300), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
+# BENCH_APPLIES (default 1000), BENCH_APPLY_FEW (default 200: the other variants' applies), BENCH_APPLY_SECS (their bound, default 300), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
 # sections: orchestration footprint plan scale), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
 # commit measured, when ROOT is not a git checkout), BENCH_ORCH_BUDGET (seconds into the suite after
 # which no new apply/Ansible pair starts, default 1080).
@@ -87,8 +87,12 @@ trap 'cluster_down' EXIT
 # core to its timings, on the fleet and the Ansible side alike. Alone, the section waits it out.
 declare -A VARIANT_OPTS VARIANT_ENV
 VARIANTS="launcher previous launcher-all-jars launcher-no-xmn launcher-no-cts launcher-arena2 launcher-trim launcher-xint launcher-nmt"
-# the variants that also get the applies (after the idle window), and the time bound of all their applies
-APPLY_VARIANTS="launcher previous launcher-no-xmn launcher-no-cts launcher-xint"
+# the variants that also get the applies (after the idle window): all of them (BENCH_APPLIES) for the
+# launcher and the previous options, BENCH_APPLY_FEW (default 200) for the other tuning levers; and
+# the time bound of all their applies
+APPLY_VARIANTS="launcher previous"
+APPLY_FEW_VARIANTS="launcher-no-xmn launcher-no-cts launcher-xint"
+APPLY_FEW=${BENCH_APPLY_FEW:-200}
 APPLY_SECS=${BENCH_APPLY_SECS:-300}
 BASE_OPTS=$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$DIST/bin/fleet-agent")
 # the launcher's options before this tuning (and every jar of lib/ on the class path): the reference
@@ -197,7 +201,7 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
   cluster_up "$BENCH_DIR/cluster" 0s
   figure "- five-node cluster set up (controller, 5 stand-in homes, 5 tokens, joins and agents, all connected): $(secs $(( $(now_ms) - t0 ))) s"
   # the footprint section's idle window runs meanwhile (see footprint_start)
-  if [[ " $ONLY " == *" footprint "* ]]; then footprint_start; FP_DURING=" while the orchestration section ran (the bench sends them nothing; read from /proc only)"; fi
+  if [[ " $ONLY " == *" footprint "* ]]; then footprint_start; FP_DURING=" while the orchestration section ran"; fi
   # Pristine homes: copies made before any apply (the cluster's homes are still untouched).
   stop_products "$CDIR/homes"
   mkdir -p "$BENCH_DIR/pristine"
@@ -294,66 +298,21 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
   FLEET_MEDIAN_MS=$fm
 fi
 
-if [[ " $ONLY " == *" footprint "* ]]; then
-  if [ -z "${CSTATE:-}" ]; then CDIR=$BENCH_DIR/cluster; CSTATE=$CDIR/controller
-    mkdir -p "$CDIR/logs" "$CDIR/homes" "$CDIR/hosts"; API_PORT=$(free_port); BRIDGE_PORT=$(free_port)
-    "$DIST/bin/fleet" init --state "$CSTATE" --advertise "127.0.0.1:$API_PORT" >"$CDIR/logs/init.log" 2>&1
-    controller_start
-  fi
-  [ -n "$FP_SAMPLER" ] || footprint_start
-  say "agent footprint: waiting for the end of the idle window (started at $FP_WINDOW_FROM s) [$(elapsed) s]"
-  wait "$FP_SAMPLER" || true
-  window_s=$(awk -v a="$(cat "$BENCH_DIR/idle-begin.txt")" -v b="$(cat "$BENCH_DIR/idle-end.txt")" 'BEGIN {printf "%.0f", (b-a)/1000}')
-  declare -A RSS0 RSS1 RSSMAX TICKS0 TICKS1 SPLIT1
-  while read -r v r t; do RSS0[$v]=$r; RSSMAX[$v]=$r; TICKS0[$v]=$t; done <"$BENCH_DIR/idle-start.txt"
-  while read -r v r; do [ "${r:-0}" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=$r; done <"$BENCH_DIR/idle-rss.txt"
-  while read -r v r t split; do RSS1[$v]=$r; TICKS1[$v]=$t; SPLIT1[$v]=$split; done <"$BENCH_DIR/idle-end-rss.txt"
-  HZ=$(getconf CLK_TCK)
-  echo "<!-- footprint:begin (bench/run.sh section footprint writes this block; BENCH_ONLY=footprint rewrites only it) -->" >>"$RESULTS"
-  figure "- footprint measured $MACHINE_DATE at commit $GIT_REV, load average at start $MACHINE_LOAD"
-  figure "- idle agents (\`fleet-agent run\`, connected and heartbeating every 5 s, no product), started together, measured from 20 s after connecting over ${window_s} s${FP_DURING:-}: RSS = VmRSS sampled every second, CPU = utime+stime from /proc over the window; links = \`link: connected\` lines in the agent's log (1: never reconnected)"
-  figure ""
-  figure "  | variant: environment and JVM options | idle RSS start / max / end (MB) | end: anonymous / file-backed / shared (MB) | idle CPU (% of one core) | links |"
-  figure "  |---|---|---|---|---|"
-  for v in $VARIANTS; do
-    [ "${RSS1[$v]}" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=${RSS1[$v]}
-    cpu=$(awk -v a="${TICKS0[$v]}" -v b="${TICKS1[$v]}" -v hz="$HZ" -v s="$window_s" 'BEGIN {printf "%.2f", (b-a)/hz/s*100}')
-    label="${VARIANT_ENV[$v]:+${VARIANT_ENV[$v]} }${VARIANT_OPTS[$v]}"
-    [ "$v" = launcher ] && label="(packaging/src/dist/bin/fleet-agent as installed) $label"
-    figure "  | $v: \`$label\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | ${SPLIT1[$v]} | $cpu | $(grep -c 'link: connected' "$CDIR/logs/agent-idle-$v.log") |"
-    IDLE_RSS_MB[$v]=$(awk -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f", e/1024}')
-  done
-  figure ""
-  if command -v jcmd >/dev/null && jcmd "${FP_PID[launcher-nmt]}" VM.native_memory summary >"$BENCH_DIR/nmt.txt" 2>&1; then
-    figure "- where an idle agent's memory goes (launcher options, \`jcmd PID VM.native_memory summary\`, committed MB; RSS counts only the touched part, plus the shared libraries and jars mapped): $(awk '/^-/ && /committed=/ {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/); c=substr($0, RSTART+10, RLENGTH-12); printf "%s%s %.1f", sep, name, c/1024; sep="; "} /^Total:/ {match($0, /committed=[0-9]+KB/); t=substr($0, RSTART+10, RLENGTH-12)} END {printf "; total %.1f", t/1024}' "$BENCH_DIR/nmt.txt")"
-  fi
-  # 1,000 applies of a small bundle through the controller: POST /v1/nodes/NODE/apply, one file
-  # written with a new content each time (so every apply really stages, backs up and swaps). One
-  # apply per variant in turn, so each meets the controller in the same state (its JIT warming up).
-  declare -A NAPPLIED NFAILED
-  for v in $APPLY_VARIANTS; do : >"$BENCH_DIR/apply-latency-$v.txt"; NAPPLIED[$v]=0; NFAILED[$v]=0; done
-  deadline=$(( $(date +%s) + APPLY_SECS ))
-  for i in $(seq 1 "$APPLIES"); do
-    [ "$(date +%s)" -lt "$deadline" ] || break
-    for v in $APPLY_VARIANTS; do
-      node="idle-$v"
-      body="{\"node\":\"$node\",\"revision\":$i,\"operations\":[{\"op\":\"file.write\",\"path\":\"bench/applied.txt\",\"content\":\"apply $i\\n\",\"base64\":false}]}"
-      res=$(api "/v1/nodes/$node/apply" -H 'Content-Type: application/json' -d "$body" -w '\n%{time_total}') || true
-      grep -q '"ok":true' <<<"$res" || { NFAILED[$v]=$((NFAILED[$v] + 1)); [ "${NFAILED[$v]}" -gt 3 ] || echo "$res" >>"$BENCH_DIR/apply-failures-$v.txt"; }
-      tail -1 <<<"$res" >>"$BENCH_DIR/apply-latency-$v.txt"; NAPPLIED[$v]=$i
-    done
-  done
-  sleep 2
-  for v in $APPLY_VARIANTS; do
-    lat=$BENCH_DIR/apply-latency-$v.txt; r=$(rss_kb "${FP_PID[$v]}")
-    figure "- $v agent after ${NAPPLIED[$v]} applies (${NFAILED[$v]} failed; the variants $APPLY_VARIANTS in turn, bounded at $APPLY_SECS s in all): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, curl's time_total, one at a time): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
-    APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
-  done
-  echo "<!-- footprint:end -->" >>"$RESULTS"
-fi
+# controller_alone: the controller of the footprint and plan sections when the orchestration section
+# (whose controller they share) does not run
+controller_alone() {
+  CDIR=$BENCH_DIR/cluster; CSTATE=$CDIR/controller
+  mkdir -p "$CDIR/logs" "$CDIR/homes" "$CDIR/hosts"; API_PORT=$(free_port); BRIDGE_PORT=$(free_port)
+  "$DIST/bin/fleet" init --state "$CSTATE" --advertise "127.0.0.1:$API_PORT" >"$CDIR/logs/init.log" 2>&1
+  controller_start
+}
 
 # ---------------------------------------------------------------- fleet plan, 50 nodes
-if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ] && [ -n "${CSTATE:-}" ]; then
+# It runs while the footprint section's idle window ends: its joins and agents load the controller
+# and the machine, not the idle agents (read from /proc only, sent nothing).
+if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ]; then
+  [ -n "${CSTATE:-}" ] || controller_alone
+  if [ -n "$FP_SAMPLER" ] && kill -0 "$FP_SAMPLER" 2>/dev/null; then FP_DURING="$FP_DURING and the plan section began"; fi
   say "fleet plan for $PLAN_NODES nodes: homes, joins and agents on 127.0.2.1-$PLAN_NODES [$(elapsed) s]"
   PLAN_DIR=$BENCH_DIR/plan; mkdir -p "$PLAN_DIR/homes"
   # every home a copy of one pristine stand-in home (the same zip unpacked on every host)
@@ -374,12 +333,10 @@ if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ] && [ -n "${CSTATE:-}
   echo "rollout: $ROLLOUT_SPEC" >>"$spec50"
   base=$(connected_count)
   declare -A PTOKEN PHASH
-  for i in $(seq 1 "$PLAN_NODES"); do
-    node=p$i
-    out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$node")
-    PTOKEN[$node]=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
-    PHASH[$node]=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
-  done
+  # one token per node, p1 to pN, in one command; each line: fleet-agent join ... --node pI --token T --ca-hash H
+  while read -r node token hash; do PTOKEN[$node]=$token; PHASH[$node]=$hash; done < <(
+    "$DIST/bin/fleet" token create --state "$CSTATE" --node p --count "$PLAN_NODES" \
+      | sed -n 's/.*--node \([^ ]*\) --token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1 \2 \3/p')
   plan_join() {
     local node=$1
     FLEET_JOIN_TOKEN=${PTOKEN[$node]} "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
@@ -397,7 +354,7 @@ if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ] && [ -n "${CSTATE:-}
     PIDS+=($!)
   done
   for i in $(seq 1 600); do [ "$(connected_count)" -ge $(( base + PLAN_NODES )) ] && break; sleep 0.5; done
-  figure "- $PLAN_NODES more agents joined and connected (tokens one at a time, joins two at a time, agents with the tuned options): $(secs $(( $(now_ms) - t0 ))) s; controller connected agents: $(connected_count)"
+  figure "- $PLAN_NODES more agents joined and connected (tokens in one \`fleet token create --count\`, joins two at a time, agents with the tuned options): $(secs $(( $(now_ms) - t0 ))) s; controller connected agents: $(connected_count)"
   PLAN_MS=()
   for r in 1 2 3; do
     t0=$(now_ms)
@@ -408,6 +365,56 @@ if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ] && [ -n "${CSTATE:-}
   figure "- **\`fleet plan\` of a $PLAN_NODES-node spec** (1 key manager, 1 publisher, 1 store, 2 traffic managers, $((PLAN_NODES - 5)) gateways; every node's dry run on its own connected agent; exit $rc): median $(secs "$(printf '%s\n' "${PLAN_MS[@]}" | median)") s of 3 (runs: $(for x in "${PLAN_MS[@]}"; do printf '%s ' "$(secs "$x")"; done | sed 's/ $//') s). Method: wall time of the \`fleet plan\` process; run 1 also certifies every host's new TLS key."
   CTL_RSS=$(rss_kb "$CONTROLLER_PID")
   figure "- controller RSS with $(connected_count) agents connected, after all of the above: $(awk -v r="$CTL_RSS" 'BEGIN {printf "%.1f", r/1024}') MB"
+fi
+
+if [[ " $ONLY " == *" footprint "* ]]; then
+  [ -n "${CSTATE:-}" ] || controller_alone
+  [ -n "$FP_SAMPLER" ] || footprint_start
+  say "agent footprint: waiting for the end of the idle window (started at $FP_WINDOW_FROM s) [$(elapsed) s]"
+  wait "$FP_SAMPLER" || true
+  window_s=$(awk -v a="$(cat "$BENCH_DIR/idle-begin.txt")" -v b="$(cat "$BENCH_DIR/idle-end.txt")" 'BEGIN {printf "%.0f", (b-a)/1000}')
+  declare -A RSS0 RSS1 RSSMAX TICKS0 TICKS1 SPLIT1
+  while read -r v r t; do RSS0[$v]=$r; RSSMAX[$v]=$r; TICKS0[$v]=$t; done <"$BENCH_DIR/idle-start.txt"
+  while read -r v r; do [ "${r:-0}" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=$r; done <"$BENCH_DIR/idle-rss.txt"
+  while read -r v r t split; do RSS1[$v]=$r; TICKS1[$v]=$t; SPLIT1[$v]=$split; done <"$BENCH_DIR/idle-end-rss.txt"
+  HZ=$(getconf CLK_TCK)
+  echo "<!-- footprint:begin (bench/run.sh section footprint writes this block; BENCH_ONLY=footprint rewrites only it) -->" >>"$RESULTS"
+  figure "- footprint measured $MACHINE_DATE at commit $GIT_REV, load average at start $MACHINE_LOAD"
+  figure "- idle agents (\`fleet-agent run\`, connected and heartbeating every 5 s, no product), started together, measured from 20 s after connecting over ${window_s} s${FP_DURING:+$FP_DURING (the bench sends them nothing; read from /proc only)}: RSS = VmRSS sampled every second, CPU = utime+stime from /proc over the window; links = \`link: connected\` lines in the agent's log (1: never reconnected)"
+  figure ""
+  figure "  | variant: environment and JVM options | idle RSS start / max / end (MB) | end: anonymous / file-backed / shared (MB) | idle CPU (% of one core) | links |"
+  figure "  |---|---|---|---|---|"
+  for v in $VARIANTS; do
+    [ "${RSS1[$v]}" -gt "${RSSMAX[$v]}" ] && RSSMAX[$v]=${RSS1[$v]}
+    cpu=$(awk -v a="${TICKS0[$v]}" -v b="${TICKS1[$v]}" -v hz="$HZ" -v s="$window_s" 'BEGIN {printf "%.2f", (b-a)/hz/s*100}')
+    label="${VARIANT_ENV[$v]:+${VARIANT_ENV[$v]} }${VARIANT_OPTS[$v]}"
+    [ "$v" = launcher ] && label="(packaging/src/dist/bin/fleet-agent as installed) $label"
+    figure "  | $v: \`$label\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | ${SPLIT1[$v]} | $cpu | $(grep -c 'link: connected' "$CDIR/logs/agent-idle-$v.log") |"
+    IDLE_RSS_MB[$v]=$(awk -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f", e/1024}')
+  done
+  figure ""
+  if command -v jcmd >/dev/null && jcmd "${FP_PID[launcher-nmt]}" VM.native_memory summary >"$BENCH_DIR/nmt.txt" 2>&1; then
+    figure "- where an idle agent's memory goes (launcher options, \`jcmd PID VM.native_memory summary\`, committed MB; RSS counts only the touched part, plus the shared libraries and jars mapped): $(awk '/^-/ && /committed=/ {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/); c=substr($0, RSTART+10, RLENGTH-12); printf "%s%s %.1f", sep, name, c/1024; sep="; "} /^Total:/ {match($0, /committed=[0-9]+KB/); t=substr($0, RSTART+10, RLENGTH-12)} END {printf "; total %.1f", t/1024}' "$BENCH_DIR/nmt.txt")"
+  fi
+  # 1,000 applies of a small bundle through the controller (bench/applies.py: POST /v1/nodes/NODE/apply
+  # over one kept-alive connection, one file written with a new content each time, so every apply
+  # really stages, backs up and swaps). One apply per variant in turn, so each meets the controller
+  # in the same state (its JIT warming up); the variants of APPLY_FEW_VARIANTS stop after APPLY_FEW.
+  declare -A NAPPLIED NFAILED
+  apply_nodes=$(for v in $APPLY_VARIANTS; do printf 'idle-%s ' "$v"; done; for v in $APPLY_FEW_VARIANTS; do printf 'idle-%s:%s ' "$v" "$APPLY_FEW"; done)
+  t0=$(now_ms)
+  # shellcheck disable=SC2086
+  python3 "$BENCH/applies.py" "$API_PORT" "$CSTATE/admin" "$BENCH_DIR" "$APPLIES" "$APPLY_SECS" $apply_nodes >"$BENCH_DIR/applies.txt" \
+      || say "applies.py failed (see $BENCH_DIR/applies.txt)"
+  applies_s=$(secs $(( $(now_ms) - t0 )))
+  while read -r node n f; do NAPPLIED[${node#idle-}]=$n; NFAILED[${node#idle-}]=$f; done <"$BENCH_DIR/applies.txt"
+  sleep 2
+  for v in $APPLY_VARIANTS $APPLY_FEW_VARIANTS; do
+    lat=$BENCH_DIR/apply-latency-idle-$v.txt; r=$(rss_kb "${FP_PID[$v]}")
+    figure "- $v agent after ${NAPPLIED[$v]:-0} applies (${NFAILED[$v]:-0} failed; one apply to each variant in turn, $APPLY_FEW_VARIANTS only for the first $APPLY_FEW; $applies_s s in all, bounded at $APPLY_SECS s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, one at a time over a kept-alive HTTPS connection, client wall): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
+    APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
+  done
+  echo "<!-- footprint:end -->" >>"$RESULTS"
 fi
 
 # ---------------------------------------------------------------- simulated agents at scale
