@@ -70,13 +70,23 @@ class BackoffTest {
     }
 
     @Test
-    void afterAnAdvisedSpreadTheCapsGrowToFourTimesIt() {
+    void afterAnAdvisedSpreadTheCapsGrowToTwiceIt() {
         Backoff backoff = Backoff.standard(new Random(5));
         backoff.spreadOver(Duration.ofSeconds(100));
         for (int i = 0; i < 10; i++) {
             backoff.next();
         }
-        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(400));
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(200));
+    }
+
+    @Test
+    void aSpreadBelowHalfTheMaximumStillGrowsToTheMaximum() {
+        Backoff backoff = Backoff.standard(new Random(5));
+        backoff.spreadOver(Duration.ofSeconds(10));
+        for (int i = 0; i < 20; i++) {
+            backoff.next();
+        }
+        assertThat(backoff.cap()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
