@@ -214,8 +214,8 @@ class RollingReconfigurationTest {
         assertThat(finished.state()).as(finished + "\n" + story + cluster.logs()).isEqualTo(RolloutRecord.SUCCEEDED);
         assertThat(takeover).as("the new leader's journal tells the takeover: " + story).isPresent();
         assertThat(takeover.get().path("fields").path("rollout").asLong()).isEqualTo(interruptedId);
-        // An agent reports its revision with its heartbeat (every 5 s), through whichever controller
-        // holds its link: the view may lag the rollout's end by a heartbeat (the last phase's node did).
+        // The new leader shows at once the revision of the nodes it applied itself; of those the lost
+        // leader applied, it knows the revision from their heartbeats (every 5 s), so it may lag by one.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(cluster.client().agents()).as("every node on the revision of the rollout that finished, none left between two")
                         .allSatisfy(agent -> assertThat(agent.bundleRevision()).as(agent.node()).isEqualTo(finished.id())));

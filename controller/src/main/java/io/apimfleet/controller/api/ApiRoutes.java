@@ -28,6 +28,7 @@ import io.apimfleet.controller.rollout.SpecRejected;
 import io.apimfleet.controller.secret.SecretStore;
 import io.apimfleet.protocol.Json;
 import io.apimfleet.protocol.bundle.Bundle;
+import io.apimfleet.protocol.link.AgentReply;
 import io.apimfleet.protocol.link.AgentRequest;
 import io.apimfleet.protocol.link.AgentView;
 import io.apimfleet.protocol.link.EnrollRequest;
@@ -430,7 +431,10 @@ public final class ApiRoutes {
         boolean force = ctx.queryParam("force").stream().anyMatch("true"::equalsIgnoreCase);
         int lines = ctx.queryParam("lines").stream().filter(l -> l.matches("\\d{1,4}")).mapToInt(Integer::parseInt).findFirst().orElse(0);
         requests.request(node, new AgentRequest(kind, bundle, force, lines))
-                .onSuccess(reply -> json(ctx, 200, reply))
+                .onSuccess(reply -> {
+                    showRevision(node, reply);
+                    json(ctx, 200, reply);
+                })
                 .onFailure(failure -> {
                     if (failure instanceof AgentRequestFailed failed) {
                         int status = switch (failed.reason()) {
@@ -444,6 +448,18 @@ public final class ApiRoutes {
                         ctx.fail(failure);
                     }
                 });
+    }
+
+    /** An apply or rollback that changed the home: the agents' view shows its revision now, not at the next heartbeat. */
+    private void showRevision(String node, AgentReply reply) {
+        if (!reply.ok()) {
+            return;
+        }
+        if (reply.result() != null && !reply.result().dryRun() && reply.result().differs()) {
+            live.applied(node, reply.result().revision());
+        } else if (reply.rollback() != null) {
+            live.applied(node, reply.rollback().currentRevision());
+        }
     }
 
     // ------------------------------------------------------------------ rollouts and secrets

@@ -232,6 +232,19 @@ public final class LiveAgents {
         changed(node);
     }
 
+    /**
+     * The agent of {@code node} answered that its home is now at {@code revision} (an apply or a
+     * rollback that changed it): shown at once, not after its next heartbeat (up to 5 s later), so
+     * that {@code fleet agents} right after {@code fleet apply} agrees with the rollout.
+     */
+    public void applied(String node, long revision) {
+        Entry entry = entries.get(node);
+        if (entry != null && entry.facts != null && entry.facts.bundleRevision() != revision) {
+            entry.facts = entry.facts.withBundleRevision(revision);
+            changed(node);
+        }
+    }
+
     /** Forgets a node's probe states: its product is being (re)started, so earlier verdicts no longer hold. */
     public void resetProbes(String node) {
         Entry entry = entries.get(node);
@@ -263,8 +276,7 @@ public final class LiveAgents {
     }
 
     private static Facts withProductState(Facts facts, String productState) {
-        return facts == null ? null : new Facts(facts.hostname(), facts.os(), facts.java(), facts.home(), facts.homeExists(),
-                facts.productVersion(), facts.freeDiskBytes(), productState, facts.bundleRevision(), facts.agentVersion());
+        return facts == null ? null : facts.withProductState(productState);
     }
 
     /**

@@ -279,6 +279,7 @@ final class RolloutRun {
                 .compose(result -> {
                     if (result.differs()) {
                         changed.add(node);
+                        live.applied(node, result.revision());
                         emit(undo == null ? FleetEvent.BUNDLE_APPLIED : BUNDLE_ROLLED_BACK, fields("node", node, "revision", result.revision(),
                                 "changed", result.files(), "runtimeChanged", result.runtimeChanged()));
                     }

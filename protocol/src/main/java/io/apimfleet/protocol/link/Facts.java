@@ -8,4 +8,11 @@ package io.apimfleet.protocol.link;
  */
 public record Facts(String hostname, String os, String java, String home, boolean homeExists, String productVersion,
                     long freeDiskBytes, String productState, long bundleRevision, String agentVersion) {
+    public Facts withProductState(String state) {
+        return new Facts(hostname, os, java, home, homeExists, productVersion, freeDiskBytes, state, bundleRevision, agentVersion);
+    }
+
+    public Facts withBundleRevision(long revision) {
+        return new Facts(hostname, os, java, home, homeExists, productVersion, freeDiskBytes, productState, revision, agentVersion);
+    }
 }
