@@ -90,7 +90,7 @@ VARIANTS="launcher previous launcher-all-jars launcher-no-xmn launcher-no-cts la
 # the variants that also get the applies (after the idle window): all of them (BENCH_APPLIES) for the
 # launcher and the previous options, BENCH_APPLY_FEW (default 200) for the other tuning levers; and
 # the time bound of all their applies
-APPLY_VARIANTS="launcher previous"
+APPLY_VARIANTS="launcher previous launcher-nmt"
 APPLY_FEW_VARIANTS="launcher-no-xmn launcher-no-cts launcher-xint"
 APPLY_FEW=${BENCH_APPLY_FEW:-200}
 APPLY_SECS=${BENCH_APPLY_SECS:-300}
@@ -125,22 +125,29 @@ TUNED="-Xms4m -Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICo
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 rss_split() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} /^RssShmem:/ {s=$2} END {printf "%.1f / %.1f / %.1f", a/1024, f/1024, s/1024}' "/proc/$1/status" 2>/dev/null; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-declare -A FP_PID
+declare -A FP_PID FP_NODE   # per variant: its agent's pid, its node (idle1, idle2 ...)
 FP_SAMPLER=""
 # footprint_start: joins and starts one agent per variant on the controller of CSTATE, waits until
 # all are connected, then samples their RSS once a second in the background: from 20 s on (past
 # start-up: the renewal check runs 10 s after start) for IDLE_SECS, into $BENCH_DIR/idle-rss.txt.
 footprint_start() {
-  local k=0 v node out token hash i c
+  local k=0 v node token hash i c joins=()
+  declare -A FTOKEN FHASH
   say "agent footprint: variants $VARIANTS, idle ${IDLE_SECS}s in the background [$(elapsed) s]"
+  # one token per variant, nodes idle1 to idleN, in one command; then the joins at once
+  while read -r node token hash; do FTOKEN[$node]=$token; FHASH[$node]=$hash; done < <(
+    "$DIST/bin/fleet" token create --state "$CSTATE" --node idle --count "$(wc -w <<<"$VARIANTS")" \
+      | sed -n 's/.*--node \([^ ]*\) --token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1 \2 \3/p')
   for v in $VARIANTS; do
-    k=$((k + 1)); node="idle-$v"
+    k=$((k + 1)); node=idle$k; FP_NODE[$v]=$node
     mkdir -p "$CDIR/homes/$node"
-    out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$node")
-    token=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
-    hash=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
-    FLEET_JOIN_TOKEN=$token "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
-        --ca-hash "$hash" --state "$CDIR/hosts/$node" --home "$CDIR/homes/$node" >"$CDIR/logs/join-$node.log" 2>&1
+    FLEET_JOIN_TOKEN=${FTOKEN[$node]} "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
+        --ca-hash "${FHASH[$node]}" --state "$CDIR/hosts/$node" --home "$CDIR/homes/$node" >"$CDIR/logs/join-$node.log" 2>&1 &
+    joins+=($!)
+  done
+  wait "${joins[@]}" || say "agent footprint: a join failed (see $CDIR/logs/join-idle*.log)"
+  for v in $VARIANTS; do
+    node=${FP_NODE[$v]}
     if [ "$v" = launcher ]; then
       "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$node" >"$CDIR/logs/agent-$node.log" 2>&1 &
     else
@@ -152,7 +159,7 @@ footprint_start() {
   done
   # connected: each agent logs "link: connected" at its first pong
   for i in $(seq 1 300); do
-    c=0; for v in $VARIANTS; do grep -q 'link: connected' "$CDIR/logs/agent-idle-$v.log" && c=$((c + 1)); done
+    c=0; for v in $VARIANTS; do grep -q 'link: connected' "$CDIR/logs/agent-${FP_NODE[$v]}.log" && c=$((c + 1)); done
     [ "$c" = "$(wc -w <<<"$VARIANTS")" ] && break; sleep 0.2
   done
   (
@@ -239,7 +246,13 @@ if [[ " $ONLY " == *" orchestration "* ]]; then
     [ "$(elapsed)" -lt "${BENCH_ORCH_BUDGET:-1080}" ] || { say "orchestration: out of time budget after $((i - 1)) runs"; break; }
     # fleet apply from pristine homes (run 1 also makes each host's TLS key; later runs re-use it)
     stop_products "$CDIR/homes"; restore_homes "$CDIR/homes"
-    sleep 2   # let the agents notice their products ended
+    # the agents have seen their products end (their product.exited reached the controller), at most 10 s
+    for w in $(seq 1 100); do
+      api /v1/agents 2>/dev/null | jq -e --arg nodes "$NODES" \
+          '($nodes | split(" ")) as $five | [.[] | select(.node as $n | $five | index($n)) | select(.productState == "running")] | length == 0' \
+          >/dev/null && break
+      sleep 0.1
+    done
     t0=$(now_ms)
     rc=0; timeout 300 "$DIST/bin/fleet" apply -f "$BENCH_DIR/cluster.yaml" --state "$CSTATE" --yes >"$BENCH_DIR/apply-$i.log" 2>&1 || rc=$?
     t1=$(now_ms)
@@ -389,7 +402,7 @@ if [[ " $ONLY " == *" footprint "* ]]; then
     cpu=$(awk -v a="${TICKS0[$v]}" -v b="${TICKS1[$v]}" -v hz="$HZ" -v s="$window_s" 'BEGIN {printf "%.2f", (b-a)/hz/s*100}')
     label="${VARIANT_ENV[$v]:+${VARIANT_ENV[$v]} }${VARIANT_OPTS[$v]}"
     [ "$v" = launcher ] && label="(packaging/src/dist/bin/fleet-agent as installed) $label"
-    figure "  | $v: \`$label\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | ${SPLIT1[$v]} | $cpu | $(grep -c 'link: connected' "$CDIR/logs/agent-idle-$v.log") |"
+    figure "  | $v: \`$label\` | $(awk -v a="${RSS0[$v]}" -v m="${RSSMAX[$v]}" -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f / %.1f / %.1f", a/1024, m/1024, e/1024}') | ${SPLIT1[$v]} | $cpu | $(grep -c 'link: connected' "$CDIR/logs/agent-${FP_NODE[$v]}.log") |"
     IDLE_RSS_MB[$v]=$(awk -v e="${RSS1[$v]}" 'BEGIN {printf "%.1f", e/1024}')
   done
   figure ""
@@ -400,20 +413,30 @@ if [[ " $ONLY " == *" footprint "* ]]; then
   # over one kept-alive connection, one file written with a new content each time, so every apply
   # really stages, backs up and swaps). One apply per variant in turn, so each meets the controller
   # in the same state (its JIT warming up); the variants of APPLY_FEW_VARIANTS stop after APPLY_FEW.
-  declare -A NAPPLIED NFAILED
-  apply_nodes=$(for v in $APPLY_VARIANTS; do printf 'idle-%s ' "$v"; done; for v in $APPLY_FEW_VARIANTS; do printf 'idle-%s:%s ' "$v" "$APPLY_FEW"; done)
+  declare -A NAPPLIED NFAILED VARIANT_OF
+  apply_nodes=$(for v in $APPLY_VARIANTS; do printf '%s ' "${FP_NODE[$v]}"; done; for v in $APPLY_FEW_VARIANTS; do printf '%s:%s ' "${FP_NODE[$v]}" "$APPLY_FEW"; done)
+  NMT_BASE=0
+  command -v jcmd >/dev/null && jcmd "${FP_PID[launcher-nmt]}" VM.native_memory baseline >/dev/null 2>&1 && NMT_BASE=1
   t0=$(now_ms)
   # shellcheck disable=SC2086
   python3 "$BENCH/applies.py" "$API_PORT" "$CSTATE/admin" "$BENCH_DIR" "$APPLIES" "$APPLY_SECS" $apply_nodes >"$BENCH_DIR/applies.txt" \
       || say "applies.py failed (see $BENCH_DIR/applies.txt)"
   applies_s=$(secs $(( $(now_ms) - t0 )))
-  while read -r node n f; do NAPPLIED[${node#idle-}]=$n; NFAILED[${node#idle-}]=$f; done <"$BENCH_DIR/applies.txt"
+  for v in $VARIANTS; do [ -n "${FP_NODE[$v]:-}" ] && VARIANT_OF[${FP_NODE[$v]}]=$v; done
+  while read -r node n f; do NAPPLIED[${VARIANT_OF[$node]}]=$n; NFAILED[${VARIANT_OF[$node]}]=$f; done <"$BENCH_DIR/applies.txt"
   sleep 2
   for v in $APPLY_VARIANTS $APPLY_FEW_VARIANTS; do
-    lat=$BENCH_DIR/apply-latency-idle-$v.txt; r=$(rss_kb "${FP_PID[$v]}")
+    lat=$BENCH_DIR/apply-latency-${FP_NODE[$v]}.txt; r=$(rss_kb "${FP_PID[$v]}")
     figure "- $v agent after ${NAPPLIED[$v]:-0} applies (${NFAILED[$v]:-0} failed; one apply to each variant in turn, $APPLY_FEW_VARIANTS only for the first $APPLY_FEW; $applies_s s in all, bounded at $APPLY_SECS s): RSS $(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}') MB (idle before: ${IDLE_RSS_MB[$v]} MB). Apply request/reply through the controller (\`POST /v1/nodes/NODE/apply\`, one at a time over a kept-alive HTTPS connection, client wall): p50 $(pctl 50 <"$lat") s, p99 $(pctl 99 <"$lat") s"
     APPLIED_RSS_MB[$v]=$(awk -v r="$r" 'BEGIN {printf "%.1f", r/1024}')
   done
+  if [ "$NMT_BASE" = 1 ] && jcmd "${FP_PID[launcher-nmt]}" VM.native_memory summary.diff >"$BENCH_DIR/nmt-applies.txt" 2>&1; then
+    figure "- where the launcher-nmt agent's memory grew over its ${NAPPLIED[launcher-nmt]:-0} applies (\`jcmd PID VM.native_memory summary.diff\` against a baseline taken before them; committed MB, the categories that changed by 0.1 MB or more): $(awk '
+        /^Total:/ {if (match($0, /committed=[0-9]+KB [+-][0-9]+KB/)) {d=substr($0, RSTART, RLENGTH); sub(/.* /, "", d); total=d+0}}
+        /^-/ && match($0, /committed=[0-9]+KB [+-][0-9]+KB/) {d=substr($0, RSTART, RLENGTH); sub(/.* /, "", d); d=d+0
+          if (d >= 100 || d <= -100) {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); printf "%s%s %+.1f", sep, name, d/1024; sep="; "}}
+        END {printf "%stotal %+.1f", sep, total/1024}' "$BENCH_DIR/nmt-applies.txt")"
+  fi
   echo "<!-- footprint:end -->" >>"$RESULTS"
 fi
 
