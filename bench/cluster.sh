@@ -10,18 +10,21 @@ PIDS=()
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
 
-# cluster_up DIR START_DELAY: controller, and per node a stand-in home, a token, join and run.
+# cluster_up DIR START_DELAY: controller, and per node a stand-in home (copies of one), a token, join and run.
 cluster_up() {
   local dir=$1 delay=$2
   CDIR=$dir; CSTATE=$dir/controller; mkdir -p "$dir/logs" "$dir/homes" "$dir/hosts"
   API_PORT=$(free_port); BRIDGE_PORT=$(free_port)
   "$DIST/bin/fleet" init --state "$CSTATE" --advertise "127.0.0.1:$API_PORT" >"$dir/logs/init.log" 2>&1
   controller_start
-  local n
+  local n first=${NODES%% *} joins=()
+  "$DIST/bin/apim-standin" make-home --start-delay "$delay" "$dir/homes/$first" >"$dir/logs/make-home.log" 2>&1
   for n in $NODES; do
-    "$DIST/bin/apim-standin" make-home --start-delay "$delay" "$dir/homes/$n" >"$dir/logs/make-home-$n.log" 2>&1
-    node_join "$n" "$dir/homes/$n"
+    [ "$n" = "$first" ] || cp -a "$dir/homes/$first" "$dir/homes/$n"
+    node_join "$n" "$dir/homes/$n"; joins+=("$JOIN_PID")
   done
+  wait "${joins[@]}" || echo "a join failed (see $dir/logs/join-*.log)" >&2
+  for n in $NODES; do node_run "$n"; done
   await_connected 5 60
 }
 
@@ -37,16 +40,21 @@ controller_start() {
   echo "controller did not come up: $(tail -20 "$CDIR/logs/controller.log")" >&2; return 1
 }
 
-# node_join NODE HOME [BIND_ADDR]: token, fleet-agent join, fleet-agent run (in the background).
+# node_join NODE HOME: a token (one at a time: each writes the controller's state), then
+# fleet-agent join in the background, its pid in JOIN_PID.
 node_join() {
   local n=$1 home=$2 out token hash
   out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$n")
   token=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
   hash=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
   FLEET_JOIN_TOKEN=$token "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$n" \
-      --ca-hash "$hash" --state "$CDIR/hosts/$n" --home "$home" >"$CDIR/logs/join-$n.log" 2>&1
-  "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$n" >"$CDIR/logs/agent-$n.log" 2>&1 &
-  AGENT_PID[$n]=$!; PIDS+=("${AGENT_PID[$n]}")
+      --ca-hash "$hash" --state "$CDIR/hosts/$n" --home "$home" >"$CDIR/logs/join-$n.log" 2>&1 &
+  JOIN_PID=$!
+}
+# node_run NODE: fleet-agent run of a joined node, in the background.
+node_run() {
+  "$DIST/bin/fleet-agent" run --state "$CDIR/hosts/$1" >"$CDIR/logs/agent-$1.log" 2>&1 &
+  AGENT_PID[$1]=$!; PIDS+=("${AGENT_PID[$1]}")
 }
 declare -A AGENT_PID
 

@@ -2,19 +2,19 @@
 # apim-fleet benchmarks (issue 10): builds the distribution, runs real processes of it on
 # loopback addresses 127.0.1.x, 127.0.2.x and 127.0.3.x, prints every figure and writes docs/benchmarks.md.
 #
-#   bench/run.sh                 # everything (about 23 minutes on 2 cores; the scale section alone about 9)
+#   bench/run.sh                 # everything (under 15 minutes on 2 cores; the scale section alone about 6)
 #   BENCH_ONLY=scale bench/run.sh   # simulated agents at scale only (100, 1,000, 10,000)
 #   flock /tmp/apim-fleet-build.lock bench/run.sh     # on a shared machine: nobody builds meanwhile
 #
 # Environment: BENCH_DIR (work folder, default a new /tmp/apim-fleet-bench.XXXX, kept),
 # BENCH_SKIP_BUILD=1, BENCH_RUNS (apply/Ansible pairs, default 5), BENCH_IDLE_SECS (default 300),
-# BENCH_APPLIES (default 1000), BENCH_APPLY_FEW (default 200: the other variants' applies), BENCH_APPLY_SECS (their bound, default 300), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
+# BENCH_APPLIES (default 1000), BENCH_APPLY_FEW (default 100: the other variants' applies), BENCH_APPLY_SECS (their bound, default 300), BENCH_PLAN_NODES (default 50; 0 skips), BENCH_ONLY (space-separated
 # sections: orchestration footprint plan scale), BENCH_OUT (default docs/benchmarks.md), BENCH_COMMIT (the
 # commit measured, when ROOT is not a git checkout), BENCH_ORCH_BUDGET (seconds into the suite after
 # which no new apply/Ansible pair starts, default 1080).
 # Simulated agents at scale (section scale, bench/src/main/java/io/apimfleet/bench/ScaleBench.java):
 # BENCH_SCALE_SIZES (default "100 1000 10000"), BENCH_SCALE_ROUNDS (broadcasts per size, default 20),
-# BENCH_SCALE_IDLE_SECS (default 30), BENCH_SCALE_RESTART (false: no controller restart at the largest size), BENCH_SCALE_BUDGET (seconds, default 1500), BENCH_SCALE_XMX (the
+# BENCH_SCALE_IDLE_SECS (the idle window at the largest size, default 30), BENCH_SCALE_IDLE_SMALLER_SECS (at the others, default 20), BENCH_SCALE_RESTART (false: no controller restart at the largest size), BENCH_SCALE_BUDGET (seconds, default 1500), BENCH_SCALE_XMX (the
 # simulator's heap, default 3g), BENCH_SCALE_CONTROLLER_OPTS (default: the launcher's options with -Xmx1g).
 # BENCH_ONLY=scale alone rewrites only its own parts of docs/benchmarks.md (its figures between the
 # scale markers, its two goal rows, and the notes from bench/notes.md); the other figures stay.
@@ -88,11 +88,11 @@ trap 'cluster_down' EXIT
 declare -A VARIANT_OPTS VARIANT_ENV
 VARIANTS="launcher previous launcher-all-jars launcher-no-xmn launcher-no-cts launcher-arena2 launcher-trim launcher-xint launcher-nmt"
 # the variants that also get the applies (after the idle window): all of them (BENCH_APPLIES) for the
-# launcher and the previous options, BENCH_APPLY_FEW (default 200) for the other tuning levers; and
+# launcher, the previous options and launcher-nmt, BENCH_APPLY_FEW (default 100) for the other tuning levers; and
 # the time bound of all their applies
 APPLY_VARIANTS="launcher previous launcher-nmt"
 APPLY_FEW_VARIANTS="launcher-no-xmn launcher-no-cts launcher-xint"
-APPLY_FEW=${BENCH_APPLY_FEW:-200}
+APPLY_FEW=${BENCH_APPLY_FEW:-100}
 APPLY_SECS=${BENCH_APPLY_SECS:-300}
 BASE_OPTS=$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$DIST/bin/fleet-agent")
 # the launcher's options before this tuning (and every jar of lib/ on the class path): the reference
@@ -473,7 +473,7 @@ if [[ " $ONLY " == *" scale "* ]]; then
   timeout $(( ${BENCH_SCALE_BUDGET:-1500} + 300 )) java "-Xmx${BENCH_SCALE_XMX:-3g}" -XX:+UseSerialGC -cp "$SIM_JAR:$DIST/lib/*" io.apimfleet.bench.ScaleBench \
       --dist="$DIST" --state="$SDIR/controller" --work="$SDIR" --tokens="$SDIR/tokens.txt" --host=127.0.3.1 \
       --api-port="$S_API" --bridge-port="$S_BRIDGE" --sizes="$(tr ' ' ',' <<<"$SCALE_SIZES")" \
-      --rounds="${BENCH_SCALE_ROUNDS:-20}" --idle-secs="${BENCH_SCALE_IDLE_SECS:-30}" --budget-secs="${BENCH_SCALE_BUDGET:-1500}" \
+      --rounds="${BENCH_SCALE_ROUNDS:-20}" --idle-secs="${BENCH_SCALE_IDLE_SECS:-30}" --idle-secs-smaller="${BENCH_SCALE_IDLE_SMALLER_SECS:-20}" --budget-secs="${BENCH_SCALE_BUDGET:-1500}" \
       --token-secs="$token_secs" --sim-xmx="${BENCH_SCALE_XMX:-3g}" --restart="${BENCH_SCALE_RESTART:-true}" \
       ${BENCH_SCALE_CONTROLLER_OPTS:+"--controller-opts=$BENCH_SCALE_CONTROLLER_OPTS"} \
       --out="$SDIR/figures.md" 2>"$SDIR/simulator.err" || rc=$?

@@ -194,7 +194,9 @@ public final class ScaleBench {
                 break;
             }
             largest = size;
-            measure(size, rss0, heap0);
+            // the largest size's idle window is the one that counts (4,000 heartbeats a second at 10,000); the smaller ones' is shorter
+            boolean last = size == sizes.get(sizes.size() - 1);
+            measure(size, rss0, heap0, Integer.parseInt(last ? args.getOrDefault("idle-secs", "30") : args.getOrDefault("idle-secs-smaller", "20")));
         }
         if (largest > 0 && !Boolean.parseBoolean(args.getOrDefault("restart", "true"))) {
             figures.add("- reconnection after a controller restart: not measured (--restart=false)");
@@ -324,7 +326,7 @@ public final class ScaleBench {
 
     // ------------------------------------------------------------------ measuring one size
 
-    private void measure(int size, long rss0, long heap0) throws Exception {
+    private void measure(int size, long rss0, long heap0, int idle) throws Exception {
         Thread.sleep(3000);   // past the connection burst: heartbeats spread over their 5 s
         int rounds = Integer.parseInt(args.getOrDefault("rounds", "20"));
         // one round first, not counted: the first request of a controller's leadership epoch makes every agent write it down
@@ -384,7 +386,6 @@ public final class ScaleBench {
         goals.put("rss-per-agent-" + size, String.format(Locale.ROOT, "%.1f", (rss - rss0) / (double) size));
 
         // idle CPU with every agent heartbeating every 5 s
-        int idle = Integer.parseInt(args.getOrDefault("idle-secs", "30"));
         long ticks0 = cpuTicks(controller.pid());
         long self0 = cpuTicks(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
