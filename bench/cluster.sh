@@ -40,13 +40,16 @@ controller_start() {
   echo "controller did not come up: $(tail -20 "$CDIR/logs/controller.log")" >&2; return 1
 }
 
-# node_join NODE HOME: a token (one at a time: each writes the controller's state), then
-# fleet-agent join in the background, its pid in JOIN_PID.
+# join_tokens --node NAME [--count N]: fleet token create on the controller's state (one command at a
+# time: each writes it), printed as "NODE TOKEN CA_HASH" lines from the join commands it prints.
+join_tokens() {
+  "$DIST/bin/fleet" token create --state "$CSTATE" "$@" \
+    | sed -n 's/.*--node \([^ ]*\) --token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1 \2 \3/p'
+}
+# node_join NODE HOME: a token, then fleet-agent join in the background, its pid in JOIN_PID.
 node_join() {
-  local n=$1 home=$2 out token hash
-  out=$("$DIST/bin/fleet" token create --state "$CSTATE" --node "$n")
-  token=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
-  hash=$(sed -n 's/.*--token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\2/p' <<<"$out")
+  local n=$1 home=$2 token hash
+  read -r _ token hash < <(join_tokens --node "$n")
   FLEET_JOIN_TOKEN=$token "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$n" \
       --ca-hash "$hash" --state "$CDIR/hosts/$n" --home "$home" >"$CDIR/logs/join-$n.log" 2>&1 &
   JOIN_PID=$!

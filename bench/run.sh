@@ -136,8 +136,7 @@ footprint_start() {
   say "agent footprint: variants $VARIANTS, idle ${IDLE_SECS}s in the background [$(elapsed) s]"
   # one token per variant, nodes idle1 to idleN, in one command; then the joins at once
   while read -r node token hash; do FTOKEN[$node]=$token; FHASH[$node]=$hash; done < <(
-    "$DIST/bin/fleet" token create --state "$CSTATE" --node idle --count "$(wc -w <<<"$VARIANTS")" \
-      | sed -n 's/.*--node \([^ ]*\) --token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1 \2 \3/p')
+    join_tokens --node idle --count "$(wc -w <<<"$VARIANTS")")
   for v in $VARIANTS; do
     k=$((k + 1)); node=idle$k; FP_NODE[$v]=$node
     mkdir -p "$CDIR/homes/$node"
@@ -346,10 +345,8 @@ if [[ " $ONLY " == *" plan "* ]] && [ "$PLAN_NODES" -gt 0 ]; then
   echo "rollout: $ROLLOUT_SPEC" >>"$spec50"
   base=$(connected_count)
   declare -A PTOKEN PHASH
-  # one token per node, p1 to pN, in one command; each line: fleet-agent join ... --node pI --token T --ca-hash H
-  while read -r node token hash; do PTOKEN[$node]=$token; PHASH[$node]=$hash; done < <(
-    "$DIST/bin/fleet" token create --state "$CSTATE" --node p --count "$PLAN_NODES" \
-      | sed -n 's/.*--node \([^ ]*\) --token \([^ ]*\) --ca-hash \(sha256:[0-9a-f]*\).*/\1 \2 \3/p')
+  # one token per node, p1 to pN, in one command
+  while read -r node token hash; do PTOKEN[$node]=$token; PHASH[$node]=$hash; done < <(join_tokens --node p --count "$PLAN_NODES")
   plan_join() {
     local node=$1
     FLEET_JOIN_TOKEN=${PTOKEN[$node]} "$DIST/bin/fleet-agent" join --controller "https://127.0.0.1:$API_PORT" --node "$node" \
